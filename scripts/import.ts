@@ -1,0 +1,171 @@
+/**
+ * npm run import -- <subcommand> …: bulk imports into the directory. Subcommands:
+ *   services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
+ * Runs as an admin (imported organisations are approved). Prints created/updated/skipped/rejected counts and each
+ * rejected row as FILE:LINE field: reason; exits 1 when rows were rejected without --skip-invalid, 2 on bad usage.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig } from '../server/config';
+import { openDatabase, type Db } from '../server/db';
+import {
+  IMPORT_FIELDS,
+  PRESET_NAMES,
+  importServicesCsv,
+  parseMapOption,
+  resolveMapping,
+  type ImportReport,
+} from '../server/features/imports';
+
+const USAGE = `Usage: npm run import -- services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
+  presets: ${PRESET_NAMES.join(', ')}
+  fields:  ${IMPORT_FIELDS.join(', ')}
+`;
+
+/** Where the command writes. */
+interface Output {
+  /** Standard output. */
+  out: (text: string) => void;
+  /** Standard error. */
+  err: (text: string) => void;
+  /** Whether to draw a progress bar (a TTY). Default false. */
+  progress?: boolean;
+}
+
+/** Options of `services` read from the command line. */
+interface ServicesOptions {
+  file: string;
+  preset?: string;
+  map?: string;
+  dryRun: boolean;
+  skipInvalid: boolean;
+}
+
+/** Reads `services` arguments; throws a readable Error on bad usage. */
+export function parseServicesArgs(argv: string[]): ServicesOptions {
+  const opts: Partial<ServicesOptions> = { dryRun: false, skipInvalid: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i]!;
+    const value = (name: string) => {
+      if (a.startsWith(`${name}=`)) return a.slice(name.length + 1);
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new Error(`${name} needs a value`);
+      i += 1;
+      return next;
+    };
+    if (a === '--dry-run') opts.dryRun = true;
+    else if (a === '--skip-invalid') opts.skipInvalid = true;
+    else if (a === '--preset' || a.startsWith('--preset=')) opts.preset = value('--preset');
+    else if (a === '--map' || a.startsWith('--map=')) opts.map = value('--map');
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
+    else if (!opts.file) opts.file = a;
+    else throw new Error(`unexpected argument ${a}`);
+  }
+  if (!opts.file) throw new Error('name the CSV file');
+  return opts as ServicesOptions;
+}
+
+/** Prints a report: counts, then each skipped and rejected row as FILE:LINE field: reason. */
+export function formatReport(report: ImportReport, filePath: string): string {
+  const lines = [
+    `${report.rows} rows: ${report.created} created, ${report.updated} updated, ${report.skipped} skipped, ${report.rejected} rejected` +
+      ` (located by postcode ${report.locatedBy.postcode}, by coordinates ${report.locatedBy.coordinates})`,
+  ];
+  for (const p of report.skippedRows) lines.push(`${filePath}:${p.line} ${p.field}: ${p.reason} (skipped)`);
+  for (const p of report.problems) lines.push(`${filePath}:${p.line} ${p.field}: ${p.reason}`);
+  if (report.ignoredColumns.length) lines.push(`Columns not imported: ${report.ignoredColumns.join(', ')}`);
+  if (report.dryRun) lines.push('Dry run: nothing was written.');
+  else if (!report.written && report.rejected > 0 && !report.skipInvalid)
+    lines.push(
+      'Rejected: nothing was written. Fix the rows above, or re-run with --skip-invalid to import the good rows.',
+    );
+  else if (!report.written) lines.push('Nothing to write.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs `services` against an open database; returns the exit code. */
+export async function runServicesCommand({
+  db,
+  argv,
+  out,
+  err,
+  progress = false,
+}: { db: Db; argv: string[] } & Output): Promise<number> {
+  let opts: ServicesOptions;
+  let resolved;
+  try {
+    opts = parseServicesArgs(argv);
+    resolved = resolveMapping({ preset: opts.preset, map: opts.map ? parseMapOption(opts.map) : undefined });
+  } catch (e) {
+    err(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let csvText: string;
+  try {
+    csvText = fs.readFileSync(opts.file, 'utf8');
+  } catch (e) {
+    err(`Cannot read ${opts.file}: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const bar = progress
+    ? new SingleBar({ format: ' {phase} [{bar}] {percentage}% {value}/{total}' }, Presets.shades_classic)
+    : undefined;
+  let phase = '';
+  const started = Date.now();
+  let report: ImportReport;
+  try {
+    report = await importServicesCsv({
+      db,
+      csvText,
+      ...resolved,
+      dryRun: opts.dryRun,
+      skipInvalid: opts.skipInvalid,
+      actor: { userId: null, role: 'admin' },
+      fileName: path.basename(opts.file),
+      onProgress: (p) => {
+        if (!bar) return;
+        if (p.phase !== phase) {
+          if (phase) bar.stop();
+          phase = p.phase;
+          bar.start(p.total, p.done, { phase: p.phase.padEnd(8) });
+        }
+        bar.update(p.done);
+      },
+    });
+  } finally {
+    bar?.stop();
+  }
+  out(formatReport(report, opts.file));
+  out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  return report.rejected > 0 && !opts.skipInvalid ? 1 : 0;
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command !== 'services') {
+    process.stderr.write(`${command ? `Unknown subcommand "${command}". ` : ''}${USAGE}`);
+    process.exit(2);
+  }
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await database.migrate();
+    process.exitCode = await runServicesCommand({
+      db: database.db,
+      argv: rest,
+      out: (t) => process.stdout.write(t),
+      err: (t) => process.stderr.write(t),
+      progress: process.stdout.isTTY,
+    });
+  } finally {
+    await database.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    process.stderr.write(`import failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,129 @@
+/** createApp(deps): middleware, feature routers, 404 and the error handler. Never listens: tests build the same app. */
+import path from 'node:path';
+import fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import compression from 'compression';
+import { pinoHttp } from 'pino-http';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import type { Database } from './db';
+import { errorHandler, notFoundHandler } from './middleware/errorHandler';
+import { healthRouter } from './features/health';
+import { areasRouter } from './features/areas';
+import { directoryRouter } from './features/directory';
+import { importsRouter } from './features/imports';
+import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
+import { devOutboxRouter, type Mailer } from './features/email';
+import { perMinuteLimit } from './middleware/rateLimit';
+
+/** Everything the app needs from outside; tests pass their own. */
+export interface AppDeps {
+  /** Validated configuration. */
+  config: Config;
+  /** Process logger. */
+  logger: Logger;
+  /** Open, migrated database. */
+  database: Database;
+  /** Folder of the built client (index.html and assets). Default dist/client; absent folder → API only. */
+  clientDir?: string;
+  /** State of the start-up reference-data load, reported by /readyz; absent means nothing is loading. */
+  startupStatus?: StartupStatus;
+  /** Outgoing email; default built from config (SMTP_URL, or record-only when unset). */
+  mailer?: Mailer;
+}
+
+/** What the process is doing at start-up, for /readyz and the client banner. */
+export interface StartupStatus {
+  /** ready, or loading reference data (first start), or failed. */
+  state: 'ready' | 'loading_reference_data' | 'failed';
+  /** Current step while loading. */
+  step?: string;
+  /** Percent of the current step done, 0–100. */
+  percent?: number;
+  /** Why it failed. */
+  error?: string;
+}
+
+/** Maximum JSON body size accepted by the API. */
+export const JSON_BODY_LIMIT = '100kb';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The image hosts the map tiles come from, for the Content-Security-Policy. */
+export function tileSources(tileUrl: string): string[] {
+  const match = /^(https?):\/\/([^/]+)/.exec(tileUrl);
+  if (!match) return [];
+  // "{s}.tile.example.org" templates rotate subdomains: allow them all.
+  return [`${match[1]}://${match[2]!.replace('{s}', '*')}`];
+}
+
+/** Builds the Express application. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('etag', 'strong');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', ...tileSources(deps.config.tileUrl)],
+          styleSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: deps.config.nodeEnv === 'production' ? [] : null,
+        },
+      },
+      strictTransportSecurity: deps.config.nodeEnv === 'production',
+    }),
+  );
+  app.use(compression());
+  app.use('/api', perMinuteLimit({ perMinute: deps.config.rateLimitApiPerMinute }));
+  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(sessionMiddleware(deps.database.db));
+  app.use(csrfProtection);
+
+  app.use(healthRouter(deps));
+  app.get('/api/config', (_req, res) => {
+    res.json({ tileUrl: deps.config.tileUrl, tileAttribution: deps.config.tileAttribution });
+  });
+  app.use(areasRouter(deps));
+  app.use(directoryRouter(deps));
+  app.use(importsRouter(deps));
+  app.use(accountsRouter(deps));
+  app.use(devOutboxRouter(deps));
+  app.use('/api', notFoundHandler);
+
+  const clientDir = deps.clientDir ?? path.resolve(__dirname, '..', 'dist', 'client');
+  const indexHtml = path.join(clientDir, 'index.html');
+  if (fs.existsSync(indexHtml)) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h', immutable: false }));
+    // Client-side routes: any other GET that accepts HTML gets the app shell.
+    app.get(/^\/(?!api\/).*/, (req, res, next) => {
+      if (!req.accepts('html')) return next();
+      res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
+    });
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,1 @@
+ALTER TABLE "services" ADD COLUMN "capacity_nudged_at" timestamp with time zone;

@@ -1,0 +1,4 @@
+/** Drizzle schema: every table of Signpost, one file per area. */
+export * from './reference';
+export * from './accounts';
+export * from './directory';

@@ -1,0 +1,26 @@
+/** Front door of the accounts feature: actors and authorisation, sessions and CSRF, passwords, the audit log and the accounts API. */
+export { requireActor, requireRole, requireOrganizationEditor, type Actor } from './actor';
+export {
+  sessionMiddleware,
+  csrfProtection,
+  createSession,
+  revokeSession,
+  revokeUserSessions,
+  hashToken,
+  readCookie,
+  SESSION_TTL_MS,
+  newToken,
+  SESSION_COOKIE,
+  CSRF_HEADER,
+} from './session';
+export { hashPassword, verifyPassword, ARGON2_OPTIONS } from './password';
+export { recordAudit, type AuditEntry } from './audit';
+export { accountsRouter } from './routes';
+export {
+  MAX_FAILED_SIGN_INS,
+  LOCKOUT_MS,
+  RESET_TOKEN_TTL_MS,
+  INVITE_TOKEN_TTL_MS,
+  SIGN_IN_FAILED_MESSAGE,
+} from './domain';
+export type { UserDto, AdminUserDto } from './presenter';

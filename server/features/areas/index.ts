@@ -1,0 +1,7 @@
+/** Front door of the areas feature (reference data import and the areas API): geography, need indicators, workforce and postcodes. */
+export { importReferenceData, isReferenceDataEmpty, DERIVATION_VERSION } from './importer';
+export type { ImportOptions, ImportProgress, StepResult } from './importer';
+export { ImportRejectedError, type RowProblem } from './parse';
+export { STEPS, type StepName, DEFAULT_DATA_ROOT } from './datasets';
+export { areasRouter } from './routes';
+export { geocode, type GeocodeResult } from './domain';

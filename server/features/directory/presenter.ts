@@ -1,0 +1,250 @@
+/** Directory rows → public DTOs: organisations, services (ORUK-shaped, camelCase), capacity with freshness, taxonomy, concerns. */
+import {
+  CAPACITY_STATUS_INFO,
+  UNCONFIRMED_LABEL,
+  capacityFreshness,
+  isFundingEndingSoon,
+  type CapacityDto,
+  type CapacityStatus,
+} from '../../../shared/capacity';
+
+export type { CapacityDto };
+import type {
+  CapacityHistoryRow,
+  ClaimRow,
+  ConcernMessageRow,
+  ConcernRow,
+  OrganizationRow,
+  ServiceChildren,
+  ServiceRow,
+  TaxonomyTermRow,
+} from './repository';
+
+/** How presenters judge freshness: the window and the clock. */
+export interface FreshnessPolicy {
+  /** Days after which unconfirmed capacity is stale. */
+  staleDays: number;
+  /** The current time. */
+  now: Date;
+}
+
+const iso = (d: Date | string | null | undefined): string | null =>
+  d == null ? null : typeof d === 'string' ? new Date(d).toISOString() : d.toISOString();
+
+/** The strong ETag of a service version. */
+export const etagOf = (version: number): string => `"${version}"`;
+
+/** Presents a service's current capacity. */
+export function presentCapacity(s: ServiceRow, policy: FreshnessPolicy): CapacityDto {
+  const status = s.capacityStatus as CapacityStatus | null;
+  const freshness = capacityFreshness(s.capacityConfirmedAt, policy.now, policy.staleDays);
+  return {
+    status,
+    label: status ? CAPACITY_STATUS_INFO[status].label : null,
+    places: s.capacityPlaces,
+    waitDays: s.capacityWaitDays,
+    waitlistBand: s.capacityWaitlistBand,
+    sessionPlaces: s.capacitySessionPlaces,
+    note: s.capacityNote,
+    setBy: s.capacitySetBy,
+    setAt: iso(s.capacitySetAt),
+    asOf: iso(s.capacityConfirmedAt),
+    freshness,
+    freshnessLabel: freshness === 'unconfirmed' ? UNCONFIRMED_LABEL : null,
+    version: s.version,
+  };
+}
+
+/** Presents an organisation. */
+export function presentOrganization(o: OrganizationRow) {
+  return {
+    id: o.id,
+    name: o.name,
+    alternateName: o.alternateName,
+    description: o.description,
+    email: o.email,
+    website: o.website,
+    phone: o.phone,
+    legalStatus: o.legalStatus,
+    charityNumber: o.charityNumber,
+    status: o.status,
+    source: o.source,
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+  };
+}
+
+/** An organisation as the API answers it. */
+export type OrganizationDto = ReturnType<typeof presentOrganization>;
+
+/** A short service entry with its capacity badge (organisation pages, "my organisations"). */
+export function presentServiceSummary(s: ServiceRow, fundingEnds: (string | null)[], policy: FreshnessPolicy) {
+  return {
+    id: s.id,
+    name: s.name,
+    status: s.status,
+    capacity: presentCapacity(s, policy),
+    fundingEndingSoon: isFundingEndingSoon(fundingEnds, policy.now),
+    version: s.version,
+  };
+}
+
+const hhmm = (t: string | null) => (t ? t.slice(0, 5) : null);
+
+/** Presents a service with everything it has. */
+export function presentService(s: ServiceRow, org: OrganizationRow, c: ServiceChildren, policy: FreshnessPolicy) {
+  const salIndex = new Map(c.locations.map((l, i) => [l.sal_id, i]));
+  return {
+    id: s.id,
+    organizationId: s.organizationId,
+    organization: { id: org.id, name: org.name, status: org.status, website: org.website },
+    name: s.name,
+    alternateName: s.alternateName,
+    description: s.description,
+    url: s.url,
+    email: s.email,
+    status: s.status,
+    referralMethod: s.referralMethod,
+    referralInstructions: s.referralInstructions,
+    referralUrl: s.referralUrl,
+    feesDescription: s.feesDescription,
+    isFree: s.isFree,
+    eligibilityDescription: s.eligibilityDescription,
+    minimumAge: s.minimumAge,
+    maximumAge: s.maximumAge,
+    deliveryModes: s.deliveryModes,
+    accessibility: s.accessibility,
+    alert: s.alert,
+    capacity: presentCapacity(s, policy),
+    locations: c.locations.map((l) => ({
+      id: l.id,
+      name: l.name,
+      description: l.description,
+      address1: l.address_1,
+      city: l.city,
+      region: l.region,
+      postcode: l.postcode,
+      country: l.country,
+      transportation: l.transportation,
+      accessibility: l.accessibility,
+      lat: l.lat == null ? null : Number(l.lat),
+      lng: l.lng == null ? null : Number(l.lng),
+    })),
+    schedules: c.schedules.map((x) => ({
+      id: x.id,
+      freq: x.freq,
+      byday: x.byday,
+      opensAt: hhmm(x.opensAt),
+      closesAt: hhmm(x.closesAt),
+      validFrom: x.validFrom,
+      validTo: x.validTo,
+      description: x.description,
+      sessionPlaces: x.sessionPlaces,
+      locationIndex: x.serviceAtLocationId ? (salIndex.get(x.serviceAtLocationId) ?? null) : null,
+    })),
+    contacts: c.contacts.map((x) => ({ id: x.id, name: x.name, title: x.title, email: x.email, phone: x.phone })),
+    costOptions: c.costOptions.map((x) => ({
+      id: x.id,
+      option: x.option,
+      amount: x.amount,
+      currency: x.currency,
+      amountDescription: x.amountDescription,
+    })),
+    languages: c.languages.map((x) => ({ code: x.code, name: x.name })),
+    serviceAreas: c.serviceAreas.map((x) => ({ areaType: x.areaType, areaCode: x.areaCode, name: x.name })),
+    taxonomy: c.taxonomy.map((x) => ({ id: x.id, code: x.code, name: x.name })),
+    funding: c.funding.map((x) => ({ id: x.id, source: x.source, endsOn: x.endsOn })),
+    fundingEndingSoon: isFundingEndingSoon(
+      c.funding.map((f) => f.endsOn),
+      policy.now,
+    ),
+    version: s.version,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+  };
+}
+
+/** A service as the API answers it. */
+export type ServiceDto = ReturnType<typeof presentService>;
+
+/** Presents one capacity history entry. */
+export const presentCapacityHistory = (h: CapacityHistoryRow) => ({
+  id: h.id,
+  kind: h.kind,
+  status: h.status,
+  places: h.places,
+  waitDays: h.waitDays,
+  waitlistBand: h.waitlistBand,
+  sessionPlaces: h.sessionPlaces,
+  note: h.note,
+  via: h.via,
+  setBy: h.setBy,
+  version: h.version,
+  recordedAt: iso(h.recordedAt),
+});
+
+/** A taxonomy term with its children. */
+export type TaxonomyNodeDto = {
+  id: string;
+  code: string;
+  name: string;
+  description: string;
+  parentId: string | null;
+  children: TaxonomyNodeDto[];
+};
+
+/** Presents one taxonomy term (no children). */
+export const presentTaxonomyTerm = (t: TaxonomyTermRow): TaxonomyNodeDto => ({
+  id: t.id,
+  code: t.code,
+  name: t.name,
+  description: t.description,
+  parentId: t.parentId,
+  children: [],
+});
+
+/** Builds the taxonomy tree from flat terms (roots sorted by name). */
+export function presentTaxonomyTree(rows: TaxonomyTermRow[]): TaxonomyNodeDto[] {
+  const nodes = new Map(rows.map((r) => [r.id, presentTaxonomyTerm(r)]));
+  const roots: TaxonomyNodeDto[] = [];
+  for (const n of nodes.values()) {
+    const parent = n.parentId ? nodes.get(n.parentId) : undefined;
+    (parent ? parent.children : roots).push(n);
+  }
+  const sort = (list: TaxonomyNodeDto[]) => {
+    list.sort((a, b) => a.name.localeCompare(b.name));
+    list.forEach((n) => sort(n.children));
+  };
+  sort(roots);
+  return roots;
+}
+
+/** Presents a claim. */
+export const presentClaim = (c: ClaimRow) => ({
+  id: c.id,
+  organizationId: c.organizationId,
+  userId: c.userId,
+  evidence: c.evidence,
+  status: c.status,
+  decidedBy: c.decidedBy,
+  decidedAt: iso(c.decidedAt),
+  createdAt: iso(c.createdAt),
+});
+
+/** Presents a concern with its messages. */
+export const presentConcern = (c: ConcernRow, messages: ConcernMessageRow[]) => ({
+  id: c.id,
+  organizationId: c.organizationId,
+  serviceId: c.serviceId,
+  kind: c.kind,
+  summary: c.summary,
+  details: c.details,
+  fundingEndsOn: c.fundingEndsOn,
+  status: c.status,
+  raisedBy: c.raisedBy,
+  createdAt: iso(c.createdAt),
+  updatedAt: iso(c.updatedAt),
+  messages: messages
+    .filter((m) => m.concernId === c.id)
+    .map((m) => ({ id: m.id, authorId: m.authorId, body: m.body, createdAt: iso(m.createdAt) })),
+});

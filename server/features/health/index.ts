@@ -1,0 +1,2 @@
+/** Front door of the health feature. */
+export { healthRouter } from './routes';

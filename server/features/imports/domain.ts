@@ -1,0 +1,432 @@
+/**
+ * The bulk CSV import of organisations and services (importServicesCsv): map columns, validate every row, locate it
+ * (postcode, else UK coordinates), de-duplicate, then write everything in one transaction, or nothing.
+ *
+ * De-duplication (documented in README): each row gets a stable source_ref `<source>:<ref>` (the mapped `ref`
+ * column, e.g. a charity number) or `<source>:<name>|<postcode>`. Within a file, a row with the same source_ref or
+ * the same organisation name and postcode as an earlier valid row is skipped and reported. In the database, an
+ * organisation imported before with the same source_ref is updated (so re-running is idempotent); one from another
+ * source with the same name and postcode is left alone and the row is skipped and reported.
+ */
+import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import type { Db } from '../../db';
+import { recordAudit } from '../accounts';
+import type { Role } from '../../../shared/roles';
+import { parsePostcodeQuery, postcodeKey } from '../../../shared/postcode';
+import { DIRECTORY_LIMITS } from '../../../shared/schemas/directory';
+import { ImportRow, mapRecord, withNulls, type ColumnMapping } from './fields';
+import { classifyByKeywords, type ImportDefaults } from './presets';
+import * as repo from './repository';
+
+/** One problem with one row: the 1-based file line (header = 1), the Signpost field and why. */
+export interface ImportProblem {
+  /** 1-based line in the file where the record ends (the header is line 1). */
+  line: number;
+  /** Signpost field (or `(row)` / `(file)`, or the column for header problems). */
+  field: string;
+  /** CSV column the field came from, when there is one. */
+  column?: string;
+  /** Why. */
+  reason: string;
+}
+
+/** What an import did (or, in a dry run or on rejection, would have done). created + updated + skipped + rejected = rows. */
+export interface ImportReport {
+  /** File name shown in problems. */
+  file: string;
+  /** Whether this was a dry run. */
+  dryRun: boolean;
+  /** Whether bad rows were skipped rather than failing the import. */
+  skipInvalid: boolean;
+  /** Whether anything was written. */
+  written: boolean;
+  /** Data rows in the file (excluding the header). */
+  rows: number;
+  /** New organisations (each with one service and one location). */
+  created: number;
+  /** Organisations imported before from the same source row, refreshed. */
+  updated: number;
+  /** Duplicate rows, not written. */
+  skipped: number;
+  /** Bad rows, not written. */
+  rejected: number;
+  /** Valid rows located by their postcode and by their coordinates. */
+  locatedBy: { postcode: number; coordinates: number };
+  /** Every problem of every rejected row (a row may have several). */
+  problems: ImportProblem[];
+  /** Why each skipped row was skipped. */
+  skippedRows: ImportProblem[];
+  /** Header columns that are not mapped and so were not read. */
+  ignoredColumns: string[];
+}
+
+/** Who runs the import: imports by an admin (the CLI runs as one) are approved at once; others stay pending. */
+export interface ImportActor {
+  /** User id; null for the command line. */
+  userId: string | null;
+  /** Role. */
+  role: Role;
+}
+
+/** Progress of a long import. */
+export interface ImportProgress {
+  /** validate (rows checked) or write (rows written). */
+  phase: 'validate' | 'write';
+  /** Done so far. */
+  done: number;
+  /** Total. */
+  total: number;
+}
+
+/** Arguments of importServicesCsv. */
+export interface ImportServicesArgs {
+  /** Database. */
+  db: Db;
+  /** The whole CSV text (UTF-8, header row first). */
+  csvText: string;
+  /** Column → field (a preset's mapping, possibly extended by --map). */
+  mapping: ColumnMapping;
+  /** Source and taxonomy defaults (from the preset, or `{ source: 'csv', taxonomy: { byKeywords: true } }`). */
+  defaults: ImportDefaults;
+  /** Check and report only; write nothing. Default false. */
+  dryRun?: boolean;
+  /** Import the good rows and report the bad ones, instead of writing nothing when any row is bad. Default false. */
+  skipInvalid?: boolean;
+  /** Who runs it. */
+  actor: ImportActor;
+  /** File name used in the report. Default `upload.csv`. */
+  fileName?: string;
+  /** Called as rows are checked and written. */
+  onProgress?: (p: ImportProgress) => void;
+}
+
+/** A row that passed validation and has a place. */
+interface GoodRow {
+  line: number;
+  row: ImportRow;
+  sourceRef: string;
+  nameKey: string;
+  lat: number;
+  lng: number;
+  postcode: string | null;
+  termIds: string[];
+}
+
+const normName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').trim();
+
+/** Maps the free-text referral method of the files to self | professional | either (null when it says neither). */
+export function referralMethodOf(text: string | null): 'self' | 'professional' | 'either' | null {
+  if (!text) return null;
+  const self = /self|open door|drop[- ]?in|walk[- ]?in|membership|member|anyone|open to all/i.test(text);
+  const professional = /referr|voucher|assessment|professional|agency|gp\b/i.test(text);
+  if (self && professional) return 'either';
+  if (self) return 'self';
+  if (professional) return 'professional';
+  return null;
+}
+
+interface ParsedCsv {
+  header: string[];
+  records: { fields: string[]; line: number }[];
+  fileProblem?: ImportProblem;
+}
+
+function parseCsv(csvText: string): ParsedCsv {
+  try {
+    const out = parse(csvText, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+    if (!out.length)
+      return { header: [], records: [], fileProblem: { line: 1, field: '(file)', reason: 'the file is empty' } };
+    const header = out[0]!.record.map((h) => h.trim());
+    return {
+      header, // info.lines is where a record ends; report where it starts (quoted fields may span lines).
+      records: out.slice(1).map((r) => ({
+        fields: r.record,
+        line: r.info.lines - r.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0),
+      })),
+    };
+  } catch (err) {
+    const e = err as { message: string; lines?: number };
+    return {
+      header: [],
+      records: [],
+      fileProblem: { line: e.lines ?? 1, field: '(file)', reason: `not readable as CSV: ${e.message}` },
+    };
+  }
+}
+
+/** Imports organisations and services from CSV text: all or nothing unless skipInvalid; see the file comment for de-duplication. */
+export async function importServicesCsv(args: ImportServicesArgs): Promise<ImportReport> {
+  const { db, csvText, mapping, defaults, dryRun = false, skipInvalid = false, actor, onProgress } = args;
+  const parsed = parseCsv(csvText);
+  const report: ImportReport = {
+    file: args.fileName ?? 'upload.csv',
+    dryRun,
+    skipInvalid,
+    written: false,
+    rows: parsed.records.length,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    rejected: 0,
+    locatedBy: { postcode: 0, coordinates: 0 },
+    problems: [],
+    skippedRows: [],
+    ignoredColumns: parsed.header.filter((h) => !(h in mapping)),
+  };
+
+  // Whole-file problems reject every row.
+  const fileProblems: ImportProblem[] = parsed.fileProblem ? [parsed.fileProblem] : [];
+  for (const column of Object.keys(mapping))
+    if (!parsed.fileProblem && !parsed.header.includes(column))
+      fileProblems.push({ line: 1, field: column, reason: 'column is mapped but missing from the header' });
+  if (!Object.values(mapping).includes('organization_name'))
+    fileProblems.push({ line: 1, field: 'organization_name', reason: 'no column is mapped to organization_name' });
+  if (fileProblems.length) {
+    report.problems = fileProblems;
+    report.rejected = report.rows;
+    return report;
+  }
+
+  const columnOf = new Map<string, string>();
+  for (const [column, field] of Object.entries(mapping)) if (!columnOf.has(field)) columnOf.set(field, column);
+  const columnFor = (field: string) =>
+    columnOf.get(field) ?? (field === 'email' || field === 'phone' ? columnOf.get('contact') : undefined);
+
+  const terms = await repo.taxonomyIds(db);
+  const rejectedLines = new Set<number>();
+  const reject = (line: number, field: string, reason: string) => {
+    rejectedLines.add(line);
+    const column = columnFor(field);
+    report.problems.push({ line, field, ...(column ? { column } : {}), reason });
+  };
+
+  // 1. Map and validate each row.
+  const valid: { line: number; row: ImportRow }[] = [];
+  parsed.records.forEach(({ fields, line }, i) => {
+    if (fields.length !== parsed.header.length) {
+      reject(line, '(row)', `has ${fields.length} fields but the header has ${parsed.header.length}`);
+    } else {
+      const record = Object.fromEntries(parsed.header.map((h, j) => [h, fields[j] ?? '']));
+      const result = ImportRow.safeParse(withNulls(mapRecord(record, mapping)));
+      if (result.success) valid.push({ line, row: result.data });
+      else for (const issue of result.error.issues) reject(line, String(issue.path[0] ?? '(row)'), issue.message);
+    }
+    if (i % 200 === 0) onProgress?.({ phase: 'validate', done: i, total: parsed.records.length });
+  });
+
+  // 2. Locate: a known postcode, else valid UK coordinates (already range-checked), else reject.
+  const known = await repo.findPostcodes(db, [
+    ...new Set(valid.map((v) => (v.row.postcode ? postcodeKey(v.row.postcode) : '')).filter(Boolean)),
+  ]);
+  const good: GoodRow[] = [];
+  for (const { line, row } of valid) {
+    const shaped = row.postcode ? parsePostcodeQuery(row.postcode) : undefined;
+    const postcode = shaped?.kind === 'postcode' ? shaped.label : null;
+    const centroid = postcode ? known.get(postcodeKey(postcode)) : undefined;
+    let place: { lat: number; lng: number } | undefined = centroid;
+    if (!place && row.lat != null && row.lng != null) place = { lat: Number(row.lat), lng: Number(row.lng) };
+    if (!place) {
+      reject(
+        line,
+        'postcode',
+        !row.postcode
+          ? 'is missing and there are no coordinates'
+          : !postcode
+            ? 'is not a full UK postcode (e.g. M13 9PL) and there are no coordinates'
+            : 'is not a known postcode and there are no coordinates',
+      );
+      continue;
+    }
+    // Taxonomy: the mapped codes must exist; otherwise the preset's default.
+    let codes = row.taxonomy;
+    const unknown = codes.filter((c) => !terms.has(c));
+    if (unknown.length) {
+      reject(line, 'taxonomy', `unknown taxonomy code${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+      continue;
+    }
+    if (!codes.length)
+      codes = 'codes' in defaults.taxonomy ? defaults.taxonomy.codes : classifyByKeywords(row.description);
+    const termIds = codes.map((c) => terms.get(c)).filter((id): id is string => !!id);
+    if (!termIds.length) {
+      reject(line, 'taxonomy', `the default taxonomy (${codes.join(', ')}) is not in this directory`);
+      continue;
+    }
+    if (centroid) report.locatedBy.postcode += 1;
+    else report.locatedBy.coordinates += 1;
+    const where = postcode ? postcodeKey(postcode) : `${place.lat.toFixed(5)},${place.lng.toFixed(5)}`;
+    const nameKey = `${normName(row.organization_name)}|${where}`;
+    const sourceRef = `${defaults.source}:${row.ref ? row.ref.trim() : nameKey}`;
+    good.push({ line, row, sourceRef, nameKey, lat: place.lat, lng: place.lng, postcode, termIds });
+  }
+
+  // 3. De-duplicate within the file, then against the database.
+  const firstByRef = new Map<string, number>();
+  const firstByName = new Map<string, number>();
+  const unique: GoodRow[] = [];
+  for (const g of good) {
+    const earlier = firstByRef.get(g.sourceRef) ?? firstByName.get(g.nameKey);
+    if (earlier !== undefined) {
+      report.skippedRows.push({
+        line: g.line,
+        field: firstByRef.has(g.sourceRef) && g.row.ref ? 'ref' : 'organization_name',
+        reason: `duplicate of line ${earlier} (same ${firstByRef.has(g.sourceRef) && g.row.ref ? 'key' : 'name and postcode'})`,
+      });
+      continue;
+    }
+    firstByRef.set(g.sourceRef, g.line);
+    firstByName.set(g.nameKey, g.line);
+    unique.push(g);
+  }
+  const refs = unique.map((g) => g.sourceRef);
+  const existing = await repo.findImported(db, refs);
+  const others = await repo.findSameNameAndPostcode(
+    db,
+    unique.filter((g) => g.postcode).map((g) => g.nameKey),
+    refs,
+  );
+  const toWrite: GoodRow[] = [];
+  for (const g of unique) {
+    const other = !existing.has(g.sourceRef) && g.postcode ? others.get(g.nameKey) : undefined;
+    if (other) {
+      report.skippedRows.push({
+        line: g.line,
+        field: 'organization_name',
+        reason: `already in the directory with the same name and postcode (organisation ${other})`,
+      });
+      continue;
+    }
+    toWrite.push(g);
+  }
+  report.skippedRows.sort((a, b) => a.line - b.line);
+  report.problems.sort((a, b) => a.line - b.line);
+  report.skipped = report.skippedRows.length;
+  report.rejected = rejectedLines.size;
+  report.updated = toWrite.filter((g) => existing.has(g.sourceRef)).length;
+  report.created = toWrite.length - report.updated;
+  onProgress?.({ phase: 'validate', done: parsed.records.length, total: parsed.records.length });
+
+  if (dryRun || (report.rejected > 0 && !skipInvalid) || !toWrite.length) return report;
+
+  // 4. Write, all in one transaction.
+  await writeRows({ db, rows: toWrite, existing, actor, report, onProgress });
+  report.written = true;
+  return report;
+}
+
+async function writeRows({
+  db,
+  rows,
+  existing,
+  actor,
+  report,
+  onProgress,
+}: {
+  db: Db;
+  rows: GoodRow[];
+  existing: Map<string, repo.ExistingImport>;
+  actor: ImportActor;
+  report: ImportReport;
+  onProgress?: (p: ImportProgress) => void;
+}) {
+  const status = actor.role === 'admin' ? 'approved' : 'pending';
+  const orgsNew: repo.OrganizationValues[] = [];
+  const orgsOld: repo.OrganizationValues[] = [];
+  const servicesNew: repo.ServiceValues[] = [];
+  const servicesOld: repo.ServiceValues[] = [];
+  const locationsNew: repo.LocationValues[] = [];
+  const locationsOld: repo.LocationValues[] = [];
+  const links: { serviceId: string; locationId: string }[] = [];
+  const taxonomy: { serviceId: string; termId: string }[] = [];
+  const openingTimes: { serviceId: string; description: string }[] = [];
+  const refreshedServices: string[] = [];
+  const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+  for (const g of rows) {
+    const r = g.row;
+    const before = existing.get(g.sourceRef);
+    const organizationId = before?.organizationId ?? randomUUID();
+    const description = r.description ?? '';
+    const org: repo.OrganizationValues = {
+      id: organizationId,
+      name: r.organization_name,
+      description,
+      email: r.email,
+      website: r.website,
+      phone: r.phone,
+      legalStatus: r.legal_status,
+      charityNumber: r.charity_number ?? (/^\d{6,8}(-\d+)?$/.test(r.ref ?? '') ? r.ref : null),
+      status,
+      sourceRef: g.sourceRef,
+    };
+    (before ? orgsOld : orgsNew).push(org);
+    const serviceId = before?.serviceId ?? randomUUID();
+    const service: repo.ServiceValues = {
+      id: serviceId,
+      organizationId,
+      name: r.service_name ?? r.organization_name,
+      description: cut(
+        [description, r.category ? `Category: ${r.category}` : ''].filter(Boolean).join('\n\n'),
+        DIRECTORY_LIMITS.description,
+      ),
+      url: r.website,
+      email: r.email,
+      referralMethod: referralMethodOf(r.referral),
+      referralInstructions: r.referral,
+    };
+    (before?.serviceId ? servicesOld : servicesNew).push(service);
+    const locationId = before?.locationId ?? randomUUID();
+    const location: repo.LocationValues = {
+      id: locationId,
+      organizationId,
+      address1: r.address,
+      city: r.city,
+      postcode: g.postcode,
+      lat: g.lat,
+      lng: g.lng,
+    };
+    (before?.locationId ? locationsOld : locationsNew).push(location);
+    if (!before?.locationId) links.push({ serviceId, locationId });
+    for (const termId of g.termIds) taxonomy.push({ serviceId, termId });
+    if (before?.serviceId) refreshedServices.push(serviceId);
+    if (r.opening_times) openingTimes.push({ serviceId, description: r.opening_times });
+  }
+
+  const total = rows.length;
+  await db.transaction(async (tx) => {
+    await repo.insertOrganizations(tx, orgsNew);
+    await repo.updateOrganizations(tx, orgsOld);
+    onProgress?.({ phase: 'write', done: Math.round(total / 3), total });
+    await repo.insertServices(tx, servicesNew);
+    await repo.updateServices(tx, servicesOld);
+    await repo.insertLocations(tx, locationsNew);
+    await repo.updateLocations(tx, locationsOld);
+    onProgress?.({ phase: 'write', done: Math.round((2 * total) / 3), total });
+    await repo.insertServiceAtLocations(tx, links);
+    await repo.insertServiceTaxonomy(tx, taxonomy);
+    await repo.replaceOpeningTimes(tx, openingTimes, refreshedServices);
+    await recordAudit(tx, {
+      actorUserId: actor.userId,
+      action: 'import.services',
+      entityType: 'import',
+      entityId: randomUUID(),
+      after: {
+        file: report.file,
+        rows: report.rows,
+        created: report.created,
+        updated: report.updated,
+        skipped: report.skipped,
+        rejected: report.rejected,
+      },
+    });
+  });
+  onProgress?.({ phase: 'write', done: total, total });
+}

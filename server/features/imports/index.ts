@@ -1,0 +1,23 @@
+/** Front door of the imports feature: bulk CSV import of organisations and services (CLI `npm run import -- services`, admin API). */
+export {
+  importServicesCsv,
+  referralMethodOf,
+  type ImportReport,
+  type ImportProblem,
+  type ImportActor,
+  type ImportProgress,
+  type ImportServicesArgs,
+} from './domain';
+export { IMPORT_FIELDS, parseMapOption, type ColumnMapping, type ImportField } from './fields';
+export {
+  PRESETS,
+  PRESET_NAMES,
+  isPresetName,
+  resolveMapping,
+  classifyByKeywords,
+  CHARITY_KEYWORDS,
+  type PresetName,
+  type Preset,
+  type ImportDefaults,
+} from './presets';
+export { importsRouter, IMPORT_BODY_LIMIT } from './routes';

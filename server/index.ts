@@ -1,0 +1,166 @@
+/** Entry point: loadConfig → openDatabase → migrate → reference data → createApp → listen; graceful shutdown on SIGTERM/SIGINT. */
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError } from './config';
+import { createLogger } from './logger';
+import { sql } from 'drizzle-orm';
+import { openDatabase, DataDirLockedError, query, type Database } from './db';
+import { createApp, type StartupStatus } from './app';
+import { importReferenceData, isReferenceDataEmpty } from './features/areas';
+import { createMailer } from './features/email';
+import { scheduleCapacityNudges } from './features/nudges';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Signpost cannot start. ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  let database: Database;
+  try {
+    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  } catch (err) {
+    if (err instanceof DataDirLockedError) {
+      logger.fatal({ lock: err.lockPath, holderPid: err.holderPid }, err.message);
+      process.stderr.write(`Signpost cannot start. ${err.message}\n`);
+      process.exit(75); // EX_TEMPFAIL
+    }
+    throw err;
+  }
+  const engine = database.engine === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL server';
+  logger.info({ engine: database.engine }, `database open (${engine})`);
+  await database.migrate();
+  logger.info('migrations applied');
+
+  const startupStatus: StartupStatus = { state: 'ready' };
+  const needsReference = config.referenceData === 'auto' && (await isReferenceDataEmpty(database.db));
+  if (needsReference) startupStatus.state = 'loading_reference_data';
+  const app = createApp({ config, logger, database, startupStatus });
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  logger.info(
+    { port, startupSeconds: Number(seconds), pid: process.pid },
+    needsReference
+      ? `Signpost serving on http://localhost:${port} after ${seconds} s; loading reference data (see /readyz)`
+      : `Signpost ready on http://localhost:${port} in ${seconds} s`,
+  );
+
+  if (!needsReference) void warmAreaCaches(config.host, port);
+
+  if (needsReference) {
+    // First start: load England's reference data while already serving /healthz and a "loading" /readyz.
+    const loadStarted = performance.now();
+    logger.info('empty database: loading reference data (first start only, about 2–3 minutes)');
+    let lastLogged = '';
+    importReferenceData({
+      db: database.db,
+      onProgress: ({ step, done, total }) => {
+        const percent = total ? Math.floor((done / total) * 100) : 0;
+        Object.assign(startupStatus, { step, percent });
+        const bucket = `${step}:${Math.floor(percent / 25)}`;
+        if (bucket !== lastLogged) {
+          lastLogged = bucket;
+          logger.info({ step, percent }, `loading reference data: ${step} ${percent}%`);
+        }
+      },
+    })
+      .then(async (results) => {
+        Object.assign(startupStatus, { state: 'ready', step: undefined, percent: undefined });
+        const seconds = Number(((performance.now() - loadStarted) / 1000).toFixed(1));
+        logger.info(
+          { results, counts: await tableCounts(database) },
+          `reference data loaded in ${seconds} s; Signpost is ready`,
+        );
+        await warmAreaCaches(config.host, port);
+      })
+      .catch((err: unknown) => {
+        Object.assign(startupStatus, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
+        logger.error(
+          { err },
+          'reference data failed to load; fix the data and restart (nothing partial was kept for the failed step)',
+        );
+      });
+  }
+
+  if (config.nudges === 'on') {
+    // Capacity nudges once a day; safe with several processes (each service is claimed before it is emailed).
+    scheduleCapacityNudges({ db: database.db, mailer: createMailer(config), config, logger });
+    logger.info('capacity nudges on: first run in a minute, then daily');
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      logger.warn('in-flight requests did not finish in time; closing connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      database
+        .close()
+        .then(() => {
+          logger.info('database closed; bye');
+          process.exit(0);
+        })
+        .catch((err: unknown) => {
+          logger.error({ err }, 'database did not close cleanly');
+          process.exit(1);
+        });
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Builds the England-wide area responses once in the background, so the first visitor to the map does not wait. */
+async function warmAreaCaches(host: string, port: number): Promise<void> {
+  const target = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  for (const path of ['/api/areas/pcns', '/api/areas/pcns.geojson', '/api/areas/icbs.geojson']) {
+    await fetch(`http://${target}:${port}${path}`, { headers: { 'Accept-Encoding': 'gzip' } })
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined); // Best effort: a failure here only means the first request builds it.
+  }
+}
+
+async function tableCounts(database: Database): Promise<Record<string, number>> {
+  const tables = [
+    'regions',
+    'icbs',
+    'sub_icbs',
+    'pcns',
+    'practices',
+    'lsoas',
+    'area_indicators',
+    'pcn_workforce',
+    'postcodes',
+    'postcode_areas',
+  ];
+  const rows = await query<{ t: string; n: number }>(
+    database.db,
+    sql.raw(tables.map((t) => `select '${t}' as t, count(*)::int as n from ${t}`).join(' union all ')),
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, r.n]));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Signpost failed to start: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,116 @@
+/** Browser tests of the admin tools: the taxonomy editor and the CSV import of services. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { query } from '../../server/db';
+import { createUser, TEST_PASSWORD } from '../helpers/auth';
+import { expectNoSeriousAxeViolations, launchBrowser, openPage, type OpenedPage } from './support/browser';
+import { assertClientBuilt, startApp, type RunningApp } from './support/server';
+
+let app: RunningApp;
+let browser: Browser;
+const opened: OpenedPage[] = [];
+let admin: { email: string };
+let tempDir: string;
+
+beforeAll(async () => {
+  assertClientBuilt();
+  app = await startApp();
+  admin = await createUser(app.testApp.database.db, { role: 'admin', name: 'Alex Admin' });
+  tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-e2e-imports-'));
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  while (opened.length) await opened.pop()!.close();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+});
+
+/** Signs the admin in and opens `pathname`. */
+async function openAsAdmin(pathname: string): Promise<OpenedPage> {
+  const opened_ = await openPage(browser, app.baseUrl);
+  opened.push(opened_);
+  const { page } = opened_;
+  await page.goto(`/sign-in?next=${encodeURIComponent(pathname)}`);
+  await signIn(page, admin.email);
+  await page.waitForURL(`**${pathname}`);
+  await page.locator('main h1').waitFor();
+  return opened_;
+}
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+describe('Admin tools in the browser', () => {
+  it('when an admin adds a taxonomy term, then it is listed and stored', async () => {
+    const { page, problems } = await openAsAdmin('/admin/taxonomy');
+    await page.getByRole('cell', { name: 'food', exact: true }).waitFor();
+    await expectNoSeriousAxeViolations(page);
+
+    await page.getByLabel('Code').fill('advice.pensions');
+    await page.getByLabel('Name', { exact: true }).fill('Pension advice');
+    await page.getByLabel('Description (optional)').fill('Help to understand and claim a pension');
+    await page.getByRole('button', { name: 'Add term' }).click();
+
+    await page.getByRole('status').getByText('Added Pension advice (advice.pensions).').waitFor();
+    const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'advice.pensions', exact: true }) });
+    await expect(row.textContent()).resolves.toContain('Pension advice');
+    await expectNoSeriousAxeViolations(page);
+    expect(problems).toEqual({ consoleErrors: [], pageErrors: [], failedResponses: [], unexpectedRequests: [] });
+
+    const stored = await query<{ name: string; description: string }>(
+      app.testApp.database.db,
+      sql`select name, description from taxonomy_terms where code = 'advice.pensions'`,
+    );
+    expect(stored).toEqual([{ name: 'Pension advice', description: 'Help to understand and claim a pension' }]);
+  });
+
+  it('when an admin uploads a CSV with a bad row and does not skip bad rows, then nothing is imported and the row is listed', async () => {
+    const csvPath = path.join(tempDir, 'food-banks.csv');
+    fs.writeFileSync(
+      csvPath,
+      [
+        'Name,Referral method,Opening times,Address,Postcode,Contact,Website,Area name,Area code,lng,lat',
+        'Hulme Community Pantry,Self referral,Tuesdays 10am,1 High St,,,,Manchester,E08000003,-2.25,53.47',
+        'Nowhere Food Bank,,,,,,,,,,',
+      ].join('\n'),
+    );
+    const countOrgs = async () =>
+      (await query<{ n: number }>(app.testApp.database.db, sql`select count(*)::int as n from organizations`))[0]!.n;
+    const before = await countOrgs();
+
+    const { page, problems } = await openAsAdmin('/admin/imports');
+    await expectNoSeriousAxeViolations(page);
+    await page.getByLabel('CSV file').setInputFiles(csvPath);
+    await page.getByLabel('Kind of file').selectOption('gm-food-banks');
+    await page.getByRole('button', { name: 'Upload' }).click();
+
+    await page.getByRole('status').getByText('Nothing was imported').waitFor();
+    const table = page.getByRole('table', { name: 'Rejected rows' });
+    await table.waitFor();
+    const cells = await table.locator('tbody tr').first().locator('td').allTextContents();
+    expect(cells[0]).toBe('3');
+    expect(cells[2]).not.toBe('');
+    await expect(table.locator('tbody td:first-child').allTextContents()).resolves.not.toContain('2');
+    await expectNoSeriousAxeViolations(page);
+
+    // The 422 with the report is the expected answer; Chromium logs it as a failed resource load.
+    expect(problems.failedResponses).toEqual([
+      `422 ${app.baseUrl}/api/admin/imports/services?preset=gm-food-banks&dryRun=false&skipInvalid=false&file=food-banks.csv`,
+    ]);
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.unexpectedRequests).toEqual([]);
+    expect(problems.consoleErrors.every((e) => e.includes('422'))).toBe(true);
+    await expect(countOrgs()).resolves.toBe(before);
+  });
+});

@@ -1,0 +1,44 @@
+/** A fresh, migrated database for one test file on the engine named by TEST_ENGINE (pglite | postgres). */
+import fs from 'node:fs';
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database, type Engine } from '../../server/db';
+import { pgliteTemplatePath, postgresTemplateUrl } from './templates';
+
+/** Engine of the current Jest project. */
+export const TEST_ENGINE: Engine = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'pglite';
+
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Opens an isolated database copied from the migrated template; `close` also drops it (server engine). */
+export async function createTestDatabase(): Promise<Database> {
+  if (TEST_ENGINE === 'pglite') {
+    const blob = new Blob([fs.readFileSync(pgliteTemplatePath())]);
+    return openDatabase({ loadDataDir: blob });
+  }
+  const templateUrl = postgresTemplateUrl();
+  if (!templateUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const template = new URL(templateUrl).pathname.slice(1);
+  const name = `${template}_${crypto.randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  } finally {
+    await admin.end();
+  }
+  const database = await openDatabase({ databaseUrl: withDatabase(templateUrl, name), poolSize: 20 });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      const drop = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
+      await drop.connect();
+      await drop.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => drop.end());
+    },
+  };
+}

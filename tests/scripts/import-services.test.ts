@@ -1,0 +1,131 @@
+/**
+ * `npm run import -- services …` (runServicesCommand) on a real migrated database of the current engine: clean,
+ * messy, skip-invalid and dry runs, and the four bundled VCSE files with their presets.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { query, type Database } from '../../server/db';
+import { importServicesCsv, PRESETS, type PresetName } from '../../server/features/imports';
+import { runServicesCommand } from '../../scripts/import';
+import { countRows, snapshotDirectory } from '../helpers/directory';
+import { createTestDatabase } from '../helpers/db';
+import { CLEAN_CSV, MESSY_CSV, MESSY_PROBLEMS, TEST_MAP, insertFixturePostcodes } from '../helpers/imports';
+
+let database: Database;
+let dir: string;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await insertFixturePostcodes(database.db);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-import-'));
+});
+afterAll(async () => {
+  await database.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the command; returns its exit code and output. */
+async function run(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runServicesCommand({ db: database.db, argv, out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+function writeCsv(name: string, text: string): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+describe('npm run import -- services', () => {
+  it('when the messy file is imported, then exit 1, every bad row printed as FILE:LINE field: reason, and nothing written', async () => {
+    const file = writeCsv('messy.csv', MESSY_CSV);
+    const before = await snapshotDirectory(database.db);
+    const { code, out } = await run([file, '--map', TEST_MAP]);
+    expect(code).toBe(1);
+    for (const [line, field] of MESSY_PROBLEMS) expect(out).toContain(`${file}:${line} ${field}: `);
+    expect(out).toContain(`${file}:5 organization_name: duplicate of line 2`);
+    expect(out).toContain('8 rows: 2 created, 0 updated, 1 skipped, 5 rejected');
+    expect(await snapshotDirectory(database.db)).toEqual(before);
+  });
+
+  it('when the messy file is dry-run with --skip-invalid, then exit 0 and nothing written; without --dry-run only the good rows land', async () => {
+    const file = writeCsv('messy2.csv', MESSY_CSV);
+    const before = await snapshotDirectory(database.db);
+    expect((await run([file, `--map=${TEST_MAP}`, '--skip-invalid', '--dry-run'])).code).toBe(0);
+    expect(await snapshotDirectory(database.db)).toEqual(before);
+    const orgs = await countRows(database.db, 'organizations');
+    const { code, out } = await run([file, `--map=${TEST_MAP}`, '--skip-invalid']);
+    expect(code).toBe(0);
+    expect(out).toContain('2 created');
+    expect(await countRows(database.db, 'organizations')).toBe(orgs + 2);
+    expect(await countRows(database.db, 'services')).toBe(orgs + 2);
+  });
+
+  it('when a clean file is imported twice, then its organisations, services and locations exist once', async () => {
+    const file = writeCsv('clean.csv', CLEAN_CSV);
+    const orgs = await countRows(database.db, 'organizations');
+    const first = await run([file, '--map', TEST_MAP]);
+    expect([first.code, first.out]).toEqual([
+      0,
+      expect.stringContaining('3 rows: 3 created, 0 updated, 0 skipped, 0 rejected'),
+    ]);
+    const second = await run([file, '--map', TEST_MAP]);
+    expect(second.out).toContain('3 rows: 0 created, 3 updated');
+    expect(await countRows(database.db, 'organizations')).toBe(orgs + 3);
+    const [row] = await query<{ services: number; locations: number; schedules: number; capacity: number }>(
+      database.db,
+      sql`select (select count(*)::int from services s join organizations o on o.id = s.organization_id where o.source_ref like 'csv:_%' and o.source_ref in ('csv:A1','csv:B2','csv:C3')) as services,
+                 (select count(*)::int from locations l join organizations o on o.id = l.organization_id where o.source_ref in ('csv:A1','csv:B2','csv:C3')) as locations,
+                 (select count(*)::int from schedules where description = 'Mondays 10am') as schedules,
+                 (select count(*)::int from services where capacity_status is not null) as capacity`,
+    );
+    expect(row).toEqual({ services: 3, locations: 3, schedules: 1, capacity: 0 });
+  });
+
+  it('when the usage is wrong, then exit 2 with the usage', async () => {
+    expect((await run([])).code).toBe(2);
+    expect((await run(['x.csv', '--preset', 'nope'])).code).toBe(2);
+    expect((await run(['x.csv', '--map', 'a=not_a_field'])).code).toBe(2);
+    expect((await run([path.join(dir, 'missing.csv'), '--preset', 'gm-food-banks'])).code).toBe(2);
+  });
+
+  const REAL: [string, PresetName, number][] = [
+    ['trafford_charities_2023.csv', 'trafford-charities', 736],
+    ['gm_food_banks_2018.csv', 'gm-food-banks', 171],
+    ['trafford_mental_health_services_2018.csv', 'trafford-mental-health', 60],
+    ['trafford_sports_clubs_2018.csv', 'trafford-sports-clubs', 137],
+  ];
+  it.each(REAL)(
+    'when %s is dry-run with its preset, then a report whose counts add up, rows located by coordinates',
+    async (file, preset, rows) => {
+      const before = await countRows(database.db, 'organizations');
+      const report = await importServicesCsv({
+        db: database.db,
+        csvText: fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'vcse', file), 'utf8'),
+        ...PRESETS[preset],
+        dryRun: true,
+        actor: { userId: null, role: 'admin' },
+        fileName: file,
+      });
+      expect(report.rows).toBe(rows);
+      expect(report.created + report.updated + report.skipped + report.rejected).toBe(rows);
+      expect(report.locatedBy.postcode + report.locatedBy.coordinates).toBe(
+        report.created + report.updated + report.skipped,
+      );
+      // The fixture knows none of these postcodes, so almost every row is placed by its coordinates.
+      expect(report.locatedBy.coordinates).toBeGreaterThan(rows * 0.9);
+      expect(report.rejected).toBeLessThan(rows * 0.1);
+      for (const p of report.problems)
+        expect(p).toEqual({
+          line: expect.any(Number),
+          field: expect.any(String),
+          reason: expect.any(String),
+          ...(p.column ? { column: p.column } : {}),
+        });
+      expect(await countRows(database.db, 'organizations')).toBe(before);
+    },
+  );
+});

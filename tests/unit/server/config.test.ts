@@ -1,0 +1,42 @@
+import { loadConfig, ConfigError } from '../../../server/config';
+
+describe('loadConfig', () => {
+  it('when nothing is set, then it uses the documented defaults (embedded database, port 3000, OSM tiles)', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe('./.data');
+    expect(config.tileUrl).toContain('tile.openstreetmap.org');
+    expect(config.sessionSecret).toHaveLength(64);
+    expect(config.publicBaseUrl).toBe('http://localhost:3000');
+    expect(config.capacityStaleDays).toBe(14);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['TILE_URL', 'ftp://tiles'],
+    ['PUBLIC_BASE_URL', 'not a url'],
+    ['SESSION_SECRET', 'short'],
+    ['CAPACITY_STALE_DAYS', '0'],
+    ['CAPACITY_STALE_DAYS', 'two weeks'],
+  ])('when %s=%s, then it refuses naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      expect((err as ConfigError).problems.join('\n')).toMatch(new RegExp(`^${name}: `, 'm'));
+    }
+  });
+
+  it('when NODE_ENV=production without SESSION_SECRET, then it refuses naming SESSION_SECRET', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: is required/);
+  });
+
+  it('when a variable is empty, then it is treated as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+  });
+});
