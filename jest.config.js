@@ -67,6 +67,7 @@ module.exports = {
             displayName: 'e2e',
             testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'],
             setupFiles: ['<rootDir>/tests/helpers/engine-pglite.js'],
+            setupFilesAfterEnv: ['<rootDir>/tests/helpers/e2eRetry.js'],
           },
         ]
       : []),

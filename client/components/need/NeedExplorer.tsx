@@ -69,6 +69,10 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
   const icbCode = icb?.code ?? null;
   const areaName = icb ? shortIcbName(icb.name) : 'England';
   const { indicator } = view;
+  // URL changes are React transitions (react-router), so a checkbox bound straight to the URL would spring back until
+  // the navigation commits; it follows the user's click at once and the URL when that changes (Back, links).
+  const [lsoaChecked, setLsoaChecked] = useState(view.lsoa);
+  useEffect(() => setLsoaChecked(view.lsoa), [view.lsoa]);
 
   const pcns = useApiResource<AreaProfileDto[]>(pcnListPath(icbCode ?? undefined));
   const geo = useApiResource<PcnFeatureCollection>(pcnGeoJsonPath(icbCode ?? undefined));
@@ -295,9 +299,12 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
                     id="need-lsoa"
                     name="lsoa"
                     type="checkbox"
-                    checked={view.lsoa}
+                    checked={lsoaChecked}
                     aria-describedby="need-lsoa-hint"
-                    onChange={(event) => onChange({ lsoa: event.target.checked })}
+                    onChange={(event) => {
+                      setLsoaChecked(event.target.checked);
+                      onChange({ lsoa: event.target.checked });
+                    }}
                   />
                   <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="need-lsoa">
                     Show LSOA detail
