@@ -12,6 +12,8 @@ export type { CapacityDto };
 import type {
   CapacityHistoryRow,
   ClaimRow,
+  ClaimWithOrganization,
+  OrganizationMatch,
   ConcernMessageRow,
   ConcernRow,
   OrganizationRow,
@@ -229,6 +231,20 @@ export const presentClaim = (c: ClaimRow) => ({
   decidedBy: c.decidedBy,
   decidedAt: iso(c.decidedAt),
   createdAt: iso(c.createdAt),
+});
+
+/** Presents a claim with its organisation's name (admin review, the claimant's own claims). */
+export const presentClaimWithOrganization = (c: ClaimWithOrganization) => ({
+  ...presentClaim(c),
+  organizationName: c.organizationName,
+});
+
+/** Presents an organisation found by name (id, name, and where it is). */
+export const presentOrganizationMatch = (m: OrganizationMatch) => ({
+  id: m.id,
+  name: m.name,
+  town: m.town,
+  postcode: m.postcode,
 });
 
 /** Presents a concern with its messages. */
