@@ -14,8 +14,8 @@ export interface ServiceSummaryDto {
   version: number;
 }
 
-/** An organisation with its services (GET /api/my/organizations). */
-export interface MyOrganizationDto {
+/** An organisation (POST/PATCH /api/organizations answers). */
+export interface OrganizationDto {
   id: string;
   name: string;
   alternateName: string | null;
@@ -25,9 +25,41 @@ export interface MyOrganizationDto {
   phone: string | null;
   legalStatus: string | null;
   charityNumber: string | null;
+  /** pending, approved or rejected. */
   status: string;
+  /** self (added by a person) or import. */
+  source: string;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+/** An organisation with its services (GET /api/my/organizations). */
+export interface MyOrganizationDto extends OrganizationDto {
   services: ServiceSummaryDto[];
   servicesWithFundingEndingSoon: string[];
+}
+
+/** An approved organisation found by name (GET /api/organizations?q=). */
+export interface OrganizationMatchDto {
+  id: string;
+  name: string;
+  /** Town of its first location, if known. */
+  town: string | null;
+  postcode: string | null;
+}
+
+/** A claim on an organisation with the organisation's name (GET /api/my/claims, GET /api/admin/claims). */
+export interface ClaimDto {
+  id: string;
+  organizationId: string;
+  organizationName: string;
+  userId: string;
+  evidence: string;
+  /** pending, approved or rejected. */
+  status: string;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  createdAt: string | null;
 }
 
 /** A location of a service. */

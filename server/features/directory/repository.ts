@@ -178,9 +178,7 @@ export async function listClaimsWithOrganization(
     .from(organizationClaims)
     .innerJoin(organizations, eq(organizations.id, organizationClaims.organizationId))
     .where(
-      'status' in where
-        ? eq(organizationClaims.status, where.status)
-        : eq(organizationClaims.userId, where.userId),
+      'status' in where ? eq(organizationClaims.status, where.status) : eq(organizationClaims.userId, where.userId),
     )
     .orderBy('status' in where ? asc(organizationClaims.createdAt) : desc(organizationClaims.createdAt))
     .limit(500);
