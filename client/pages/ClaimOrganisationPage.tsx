@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, getJson, sendJson } from '../api/client';
-import type { ClaimDto, OrganizationDto, OrganizationMatchDto } from '../api/directory';
+import type { ClaimDto, ClaimWithOrganizationDto, OrganizationDto, OrganizationMatchDto } from '../api/directory';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { PageHeading } from '../components/PageHeading';
 import { TextArea } from '../components/TextArea';
@@ -155,7 +155,7 @@ export function ClaimOrganisationPage() {
   const [problem, setProblem] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
-  const [claim, setClaim] = useState<ClaimDto | null>(null);
+  const [claim, setClaim] = useState<ClaimWithOrganizationDto | null>(null);
   const name = load.status === 'ready' ? load.org.name : 'an organisation';
   usePageTitle(claim ? 'Claim sent' : problem ? `Error: Claim ${name}` : `Claim ${name}`);
 
@@ -261,7 +261,7 @@ export function ClaimOrganisationPage() {
   );
 }
 
-function ClaimSent({ claim }: { claim: ClaimDto }) {
+function ClaimSent({ claim }: { claim: ClaimWithOrganizationDto }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (

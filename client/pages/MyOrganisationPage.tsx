@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError, sendJson } from '../api/client';
-import type { CapacityDto, ClaimDto, MyOrganizationDto, OrganizationDto } from '../api/directory';
+import type { CapacityDto, ClaimWithOrganizationDto, MyOrganizationDto, OrganizationDto } from '../api/directory';
 import { CapacityBadge } from '../components/CapacityBadge';
 import { CapacityPanel } from '../components/CapacityPanel';
 import { ConcernList, RaiseConcernForm, type ConcernDto } from '../components/Concerns';
@@ -61,7 +61,7 @@ const CLAIM_STATUS: Record<string, { label: string; className: string }> = {
 };
 
 /** The signed-in person's claims that are not yet (or not) approved; approved ones are listed as organisations. */
-function Claims({ claims }: { claims: ClaimDto[] }) {
+function Claims({ claims }: { claims: ClaimWithOrganizationDto[] }) {
   const open = claims.filter((c) => c.status !== 'approved');
   if (open.length === 0) return null;
   return (
@@ -197,7 +197,7 @@ function Organisations() {
   const session = useSession();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [concerns, setConcerns] = useState<ConcernDto[] | null>(null);
-  const [claims, setClaims] = useState<ClaimDto[]>([]);
+  const [claims, setClaims] = useState<ClaimWithOrganizationDto[]>([]);
   useEffect(() => {
     const controller = new AbortController();
     sendJson<{ organizations: MyOrganizationDto[] }>('GET', '/api/my/organizations', undefined, {
@@ -208,7 +208,7 @@ function Organisations() {
         if (controller.signal.aborted) return;
         setLoad({ status: 'error', detail: error instanceof ApiError ? error.detail : 'Something went wrong' });
       });
-    sendJson<{ claims: ClaimDto[] }>('GET', '/api/my/claims', undefined, { signal: controller.signal })
+    sendJson<{ claims: ClaimWithOrganizationDto[] }>('GET', '/api/my/claims', undefined, { signal: controller.signal })
       .then(({ body }) => setClaims(body.claims))
       .catch(() => undefined);
     sendJson<{ concerns: ConcernDto[] }>('GET', '/api/my/concerns', undefined, { signal: controller.signal })
