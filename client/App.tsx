@@ -16,6 +16,8 @@ import { AdminOutboxPage } from './pages/AdminOutboxPage';
 import { AdminTaxonomyPage } from './pages/AdminTaxonomyPage';
 import { AdminImportsPage } from './pages/AdminImportsPage';
 import { CapacityLinkPage } from './pages/CapacityLinkPage';
+import { NewOrganisationPage } from './pages/NewOrganisationPage';
+import { ClaimOrganisationPage, FindOrganisationToClaimPage } from './pages/ClaimOrganisationPage';
 import { SessionProvider } from './hooks/useSession';
 import { SIGN_IN_PATH } from './journeys';
 
@@ -34,6 +36,9 @@ export function App() {
             <Route path="my-organisation" element={<MyOrganisationPage />} />
             <Route path="my-organisation/services/new" element={<ServiceEditorPage />} />
             <Route path="my-organisation/services/:id/edit" element={<ServiceEditorPage />} />
+            <Route path="organisations/new" element={<NewOrganisationPage />} />
+            <Route path="organisations/claim" element={<FindOrganisationToClaimPage />} />
+            <Route path="organisations/:id/claim" element={<ClaimOrganisationPage />} />
             <Route path="need" element={<NeedPage />} />
             <Route path={SIGN_IN_PATH.slice(1)} element={<SignInPage />} />
             <Route path="reset-password" element={<ResetPasswordPage />} />

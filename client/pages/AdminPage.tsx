@@ -23,6 +23,7 @@ interface PendingOrganization {
 interface Claim {
   id: string;
   organizationId: string;
+  organizationName: string;
   userId: string;
   evidence: string;
   status: string;
@@ -222,12 +223,12 @@ function AdminContent() {
         <ul className="nhsuk-list">
           {claims.map((c) => {
             const who = users?.find((u) => u.id === c.userId);
-            const label = `claim by ${who?.name ?? 'a user'}`;
+            const label = `claim by ${who?.name ?? 'a user'} on ${c.organizationName}`;
             return (
               <li key={c.id} className="nhsuk-card">
                 <div className="nhsuk-card__content">
                   <h3 className="nhsuk-card__heading nhsuk-heading-s">
-                    {who ? `${who.name} (${who.email})` : c.userId} claims organisation {c.organizationId}
+                    {who ? `${who.name} (${who.email})` : c.userId} claims {c.organizationName}
                   </h3>
                   <p className="nhsuk-body-s">Evidence: {c.evidence}</p>
                   <div className="nhsuk-button-group nhsuk-u-margin-bottom-0">

@@ -138,6 +138,7 @@ function TaxonomyContent() {
       setMessage(`Saved ${patch.name} (${term.code}).`);
       await reload();
     } catch (error) {
+      setMessage('');
       setProblems(problemsFrom(error, EDIT_FIELDS, 'edit-name'));
     }
   };
@@ -151,12 +152,14 @@ function TaxonomyContent() {
       await reload();
     } catch (error) {
       setConfirming(null);
+      // A success message from an earlier action would contradict the error.
+      setMessage('');
       const inUse = error instanceof ApiError && error.status === 409;
       setProblems([
         {
           fieldId: `delete-${term.id}`,
           message: inUse
-            ? `${term.name} cannot be deleted because it is in use. ${error.detail}.`
+            ? `${term.name} (${term.code}) was not deleted because it is in use. ${error.detail}.`
             : error instanceof ApiError
               ? error.detail
               : 'The term was not deleted. Try again.',

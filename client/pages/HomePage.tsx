@@ -1,4 +1,5 @@
 /** Route `/`: what Signpost is and the three journeys. */
+import { Link } from 'react-router';
 import { JourneyCard } from '../components/JourneyCard';
 import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks/usePageTitle';
@@ -32,6 +33,12 @@ export function HomePage() {
           </li>
         ))}
       </ul>
+      <h2 className="nhsuk-heading-m">Run a community organisation?</h2>
+      <p>
+        <Link to="/organisations/new">Add your organisation</Link> to Signpost, or{' '}
+        <Link to="/organisations/claim">claim your organisation</Link> if it is already listed. An administrator checks
+        each one first.
+      </p>
     </>
   );
 }

@@ -1,11 +1,12 @@
 /** Route `/my-organisation`: a VCSE editor's organisations, their services with capacity badges and the quick capacity panel. */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ApiError, sendJson } from '../api/client';
-import type { CapacityDto, MyOrganizationDto } from '../api/directory';
+import type { CapacityDto, ClaimWithOrganizationDto, MyOrganizationDto, OrganizationDto } from '../api/directory';
 import { CapacityBadge } from '../components/CapacityBadge';
 import { CapacityPanel } from '../components/CapacityPanel';
 import { ConcernList, RaiseConcernForm, type ConcernDto } from '../components/Concerns';
+import { OrganisationForm, organisationValues, type OrganisationValues } from '../components/OrganisationForm';
 import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
@@ -42,6 +43,10 @@ export function MyOrganisationPage() {
             <p>
               <Link to={`${SIGN_IN_PATH}?next=/my-organisation`}>Sign in</Link> to manage your organisation.
             </p>
+            <p>
+              Not on Signpost yet? Once signed in you can <Link to="/organisations/new">add your organisation</Link> or{' '}
+              <Link to="/organisations/claim">claim one that is already listed</Link>.
+            </p>
           </div>
         </div>
       )}
@@ -49,9 +54,150 @@ export function MyOrganisationPage() {
   );
 }
 
+const CLAIM_STATUS: Record<string, { label: string; className: string }> = {
+  pending: { label: 'Pending', className: 'nhsuk-tag--blue' },
+  approved: { label: 'Approved', className: 'nhsuk-tag--green' },
+  rejected: { label: 'Not approved', className: 'nhsuk-tag--red' },
+};
+
+/** The signed-in person's claims that are not yet (or not) approved; approved ones are listed as organisations. */
+function Claims({ claims }: { claims: ClaimWithOrganizationDto[] }) {
+  const open = claims.filter((c) => c.status !== 'approved');
+  if (open.length === 0) return null;
+  return (
+    <section aria-labelledby="my-claims" className="nhsuk-u-margin-bottom-7">
+      <h2 className="nhsuk-heading-m" id="my-claims">
+        Your claims
+      </h2>
+      <ul className="nhsuk-list nhsuk-list--border">
+        {open.map((c) => {
+          const status = CLAIM_STATUS[c.status] ?? { label: c.status, className: 'nhsuk-tag--grey' };
+          return (
+            <li key={c.id}>
+              {c.organizationName} <strong className={`nhsuk-tag ${status.className}`}>{status.label}</strong>
+              <span className="nhsuk-body-s nhsuk-u-display-block">
+                {c.status === 'pending'
+                  ? 'An administrator will check your claim.'
+                  : 'An administrator did not approve this claim. Contact them if you think this is wrong.'}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function AddOrClaim({ intro }: { intro: string }) {
+  return (
+    <p className="nhsuk-body">
+      {intro} <Link to="/organisations/new">Add your organisation</Link> or{' '}
+      <Link to="/organisations/claim">claim an organisation that is already listed</Link>.
+    </p>
+  );
+}
+
+/** Fields that are text even when empty (the name is required; an empty description is ''). */
+const REQUIRED_TEXT = new Set(['name', 'description']);
+
+const PROFILE_ROWS: [keyof OrganisationValues, string][] = [
+  ['alternateName', 'Other name'],
+  ['description', 'Description'],
+  ['email', 'Email'],
+  ['phone', 'Phone'],
+  ['website', 'Website'],
+  ['legalStatus', 'Legal status'],
+  ['charityNumber', 'Charity number'],
+];
+
+/** An organisation's details, with an edit form for its editors (PATCH, inline field errors, success message). */
+function Profile({
+  org,
+  canEdit,
+  onSaved,
+}: {
+  org: MyOrganizationDto;
+  canEdit: boolean;
+  onSaved(org: OrganizationDto): void;
+}) {
+  const session = useSession();
+  const [editing, setEditing] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const closeForm = () => {
+    setEditing(false);
+    // Back to where the person was, after React has put the button back.
+    setTimeout(() => editButton.current?.focus());
+  };
+  if (editing) {
+    return (
+      <section aria-labelledby={`org-edit-${org.id}`} className="nhsuk-u-margin-bottom-5">
+        <h3 className="nhsuk-heading-m" id={`org-edit-${org.id}`}>
+          Edit organisation details<span className="nhsuk-u-visually-hidden"> of {org.name}</span>
+        </h3>
+        <OrganisationForm
+          idPrefix={`org-${org.id}`}
+          initial={organisationValues(org)}
+          submitLabel="Save organisation details"
+          onSubmit={async (values) => {
+            // Empty optional fields are sent as null so that clearing a field clears it.
+            const patch = Object.fromEntries(
+              Object.entries(values).map(([k, v]) => [k, v.trim() === '' && !REQUIRED_TEXT.has(k) ? null : v]),
+            );
+            const { body } = await sendJson<OrganizationDto>('PATCH', `/api/organizations/${org.id}`, patch, {
+              csrfToken: session.csrfToken,
+            });
+            onSaved(body);
+            setSaved(true);
+            closeForm();
+          }}
+          secondaryAction={
+            <button type="button" className="nhsuk-button nhsuk-button--secondary" onClick={closeForm}>
+              Cancel
+            </button>
+          }
+        />
+      </section>
+    );
+  }
+  return (
+    <>
+      {saved && (
+        <div className="nhsuk-inset-text signpost-flash" role="status">
+          <span className="nhsuk-u-visually-hidden">Success: </span>
+          <p>The details of {org.name} have been saved.</p>
+        </div>
+      )}
+      <dl className="nhsuk-summary-list">
+        {PROFILE_ROWS.map(([key, label]) => (
+          <div className="nhsuk-summary-list__row" key={key}>
+            <dt className="nhsuk-summary-list__key">{label}</dt>
+            <dd className="nhsuk-summary-list__value">{org[key] || 'Not given'}</dd>
+          </div>
+        ))}
+      </dl>
+      {canEdit && (
+        <button
+          type="button"
+          ref={editButton}
+          className="nhsuk-button nhsuk-button--secondary"
+          onClick={() => {
+            setSaved(false);
+            setEditing(true);
+          }}
+        >
+          Edit organisation details<span className="nhsuk-u-visually-hidden"> of {org.name}</span>
+        </button>
+      )}
+    </>
+  );
+}
+
 function Organisations() {
+  const session = useSession();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [concerns, setConcerns] = useState<ConcernDto[] | null>(null);
+  const [claims, setClaims] = useState<ClaimWithOrganizationDto[]>([]);
   useEffect(() => {
     const controller = new AbortController();
     sendJson<{ organizations: MyOrganizationDto[] }>('GET', '/api/my/organizations', undefined, {
@@ -62,6 +208,9 @@ function Organisations() {
         if (controller.signal.aborted) return;
         setLoad({ status: 'error', detail: error instanceof ApiError ? error.detail : 'Something went wrong' });
       });
+    sendJson<{ claims: ClaimWithOrganizationDto[] }>('GET', '/api/my/claims', undefined, { signal: controller.signal })
+      .then(({ body }) => setClaims(body.claims))
+      .catch(() => undefined);
     sendJson<{ concerns: ConcernDto[] }>('GET', '/api/my/concerns', undefined, { signal: controller.signal })
       .then(({ body }) => setConcerns(body.concerns))
       .catch(() => {
@@ -83,11 +232,19 @@ function Organisations() {
   }
   if (load.organizations.length === 0) {
     return (
-      <p className="nhsuk-body">
-        You are not a member of any organisation yet. Ask an administrator to add you, or claim your organisation.
-      </p>
+      <>
+        <Claims claims={claims} />
+        <AddOrClaim intro="You are not a member of any organisation yet." />
+      </>
     );
   }
+  const role = session.user?.role;
+  const canEdit = role === 'vcse_editor' || role === 'admin';
+  const handleProfileSaved = (saved: OrganizationDto) =>
+    setLoad({
+      status: 'ready',
+      organizations: load.organizations.map((o) => (o.id === saved.id ? { ...o, ...saved } : o)),
+    });
 
   const handleSaved = (orgId: string, serviceId: string, capacity: CapacityDto) =>
     setLoad({
@@ -104,6 +261,7 @@ function Organisations() {
 
   return (
     <>
+      <Claims claims={claims} />
       {load.organizations.map((org) => (
         <section key={org.id} className="nhsuk-u-margin-bottom-7" aria-labelledby={`org-${org.id}`}>
           <h2 className="nhsuk-heading-l" id={`org-${org.id}`}>
@@ -112,20 +270,7 @@ function Organisations() {
               <strong className="nhsuk-tag nhsuk-tag--grey signpost-heading-tag">Awaiting approval</strong>
             )}
           </h2>
-          <dl className="nhsuk-summary-list">
-            {[
-              ['Description', org.description || 'Not given'],
-              ['Email', org.email ?? 'Not given'],
-              ['Phone', org.phone ?? 'Not given'],
-              ['Website', org.website ?? 'Not given'],
-              ['Charity number', org.charityNumber ?? 'Not given'],
-            ].map(([key, value]) => (
-              <div className="nhsuk-summary-list__row" key={key}>
-                <dt className="nhsuk-summary-list__key">{key}</dt>
-                <dd className="nhsuk-summary-list__value">{value}</dd>
-              </div>
-            ))}
-          </dl>
+          <Profile org={org} canEdit={canEdit} onSaved={handleProfileSaved} />
           <h3 className="nhsuk-heading-m">Services</h3>
           <p className="nhsuk-body">
             <Link to={`/my-organisation/services/new?org=${org.id}`}>
@@ -193,6 +338,7 @@ function Organisations() {
           </ul>
         </section>
       ))}
+      <AddOrClaim intro="Run another organisation?" />
     </>
   );
 }

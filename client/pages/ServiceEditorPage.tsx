@@ -2,7 +2,7 @@
  * Routes `/my-organisation/services/new?org=<id>` and `/my-organisation/services/:id/edit`: every field of a service,
  * validated with the shared ServiceBody schema before saving (POST, or PUT with If-Match), server problems shown inline.
  */
-import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import {
   DELIVERY_MODES,
@@ -132,6 +132,60 @@ const LABELS: Record<string, string> = {
   'funding.*.source': 'name',
   'funding.*.endsOn': 'end date',
 };
+
+/** One field someone changed, by its label, with its value in words when it is a single value. */
+interface FieldChange {
+  label: string;
+  value: string | null;
+}
+
+/** Top-level fields whose values differ between `from` and `to`, in form order. */
+function changedFields(from: Values, to: Values): FieldChange[] {
+  const keys = [...new Set([...Object.keys(from), ...Object.keys(to)])];
+  return keys
+    .filter((k) => JSON.stringify(from[k] ?? null) !== JSON.stringify(to[k] ?? null))
+    .map((k) => {
+      const v = to[k];
+      const value =
+        typeof v === 'string'
+          ? v || '(empty)'
+          : typeof v === 'number'
+            ? String(v)
+            : typeof v === 'boolean'
+              ? v
+                ? 'Yes'
+                : 'No'
+              : null;
+      return { label: LABELS[k] ?? k, value };
+    });
+}
+
+/** A 412: the service as it is now, and who changed what since this page loaded it. */
+interface Conflict {
+  current: ServiceDto | null;
+  etag: string | null;
+  /** Fields the other person changed (unknown when the API did not send the current service). */
+  theirs: FieldChange[] | null;
+  /** Fields this person changed and has not saved. */
+  mine: FieldChange[];
+}
+
+function ChangeList({ changes }: { changes: FieldChange[] }) {
+  return (
+    <ul className="nhsuk-list nhsuk-list--bullet">
+      {changes.map((c) => (
+        <li key={c.label}>
+          {c.label}
+          {c.value !== null && (
+            <>
+              : <q>{c.value}</q>
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** Lists answered by one group of inputs: any problem inside them belongs to the group. */
 const GROUPED_LISTS = ['deliveryModes', 'taxonomy', 'languages'];
@@ -756,7 +810,19 @@ function Editor({
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [values, setValues] = useState<Values>(newServiceValues);
   const [etag, setEtag] = useState<string | null>(null);
-  const [conflict, setConflict] = useState<{ current: ServiceDto | null; etag: string | null } | null>(null);
+  /** The values as last loaded from the API: what "changed" means in a conflict. */
+  const [baseline, setBaseline] = useState<Values>(newServiceValues);
+  const [conflict, setConflict] = useState<Conflict | null>(null);
+  /** After reloading on a conflict: the changes that were not saved, to make again. */
+  const [unsaved, setUnsaved] = useState<FieldChange[] | null>(null);
+  const conflictBox = useRef<HTMLDivElement>(null);
+  const unsavedBox = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (conflict) conflictBox.current?.focus();
+  }, [conflict]);
+  useEffect(() => {
+    if (unsaved) unsavedBox.current?.focus();
+  }, [unsaved]);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
 
@@ -771,6 +837,7 @@ function Editor({
       .then(([tax, svc]) => {
         if (svc) {
           setValues(valuesFromService(svc.body));
+          setBaseline(valuesFromService(svc.body));
           setEtag(svc.etag);
         } else if (!orgId) {
           setLoad({ status: 'error', detail: 'Choose the organisation to add a service to from My organisation.' });
@@ -827,7 +894,13 @@ function Editor({
     } catch (error) {
       setSaving(false);
       if (error instanceof ApiError && error.status === 412) {
-        setConflict({ current: (error.current as ServiceDto | undefined) ?? null, etag: error.etag ?? null });
+        const current = (error.current as ServiceDto | undefined) ?? null;
+        setConflict({
+          current,
+          etag: error.etag ?? null,
+          theirs: current ? changedFields(baseline, valuesFromService(current)) : null,
+          mine: changedFields(baseline, values),
+        });
       } else if (error instanceof ApiError && error.errors.length) {
         setProblems(collectProblems(error.errors));
       } else {
@@ -839,13 +912,22 @@ function Editor({
   const reloadLatest = async () => {
     let current = conflict?.current ?? null;
     let latestEtag = conflict?.etag ?? null;
-    if (!current && serviceId) {
-      const answer = await sendJson<ServiceDto>('GET', `/api/services/${serviceId}`);
-      current = answer.body;
-      latestEtag = answer.etag;
+    try {
+      if (!current && serviceId) {
+        const answer = await sendJson<ServiceDto>('GET', `/api/services/${serviceId}`);
+        current = answer.body;
+        latestEtag = answer.etag;
+      }
+    } catch (error) {
+      setSaveError(error instanceof ApiError ? error.detail : 'The latest version could not be loaded. Try again.');
+      return;
     }
-    if (current) setValues(valuesFromService(current));
+    if (current) {
+      setValues(valuesFromService(current));
+      setBaseline(valuesFromService(current));
+    }
     setEtag(latestEtag);
+    setUnsaved(conflict?.mine ?? []);
     setConflict(null);
     setProblems(new Map());
   };
@@ -886,10 +968,32 @@ function Editor({
         </p>
         {summary.length > 0 && <ErrorSummary problems={summary} />}
         {conflict && (
-          <div className="nhsuk-error-summary" role="alert">
-            <h2 className="nhsuk-error-summary__heading">Someone else changed this service</h2>
+          <div className="nhsuk-error-summary" tabIndex={-1} ref={conflictBox}>
+            <div role="alert">
+              <h2 className="nhsuk-error-summary__heading">Someone else changed this service</h2>
+              <p>
+                Someone else saved this service while you were editing it
+                {conflict.current ? ` (it is now version ${conflict.current.version})` : ''}, so your changes have not
+                been saved.
+              </p>
+            </div>
             <div className="nhsuk-error-summary__body">
-              <p>Your changes have not been saved. Reload the latest version, then make your changes again.</p>
+              {conflict.theirs && conflict.theirs.length > 0 && (
+                <>
+                  <h3 className="nhsuk-heading-xs nhsuk-u-margin-bottom-2">They changed</h3>
+                  <ChangeList changes={conflict.theirs} />
+                </>
+              )}
+              {conflict.mine.length > 0 && (
+                <>
+                  <h3 className="nhsuk-heading-xs nhsuk-u-margin-bottom-2">Your unsaved changes</h3>
+                  <ChangeList changes={conflict.mine} />
+                </>
+              )}
+              <p>
+                Reload the latest version to see their changes, then make yours again. Your unsaved changes stay listed
+                on the page after you reload.
+              </p>
               <button
                 type="button"
                 className="nhsuk-button nhsuk-button--secondary"
@@ -898,6 +1002,16 @@ function Editor({
                 Reload the latest version
               </button>
             </div>
+          </div>
+        )}
+        {unsaved && !conflict && (
+          <div className="nhsuk-inset-text" tabIndex={-1} ref={unsavedBox} role="status">
+            <span className="nhsuk-u-visually-hidden">Information: </span>
+            <p>
+              You are now editing the latest version, with the other person’s changes.
+              {unsaved.length > 0 ? ' Your changes were not saved; make them again if they are still needed:' : ''}
+            </p>
+            {unsaved.length > 0 && <ChangeList changes={unsaved} />}
           </div>
         )}
         {saveError && (

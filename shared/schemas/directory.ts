@@ -387,6 +387,12 @@ export type DecisionBody = z.output<typeof DecisionBody>;
 /** POST /api/organizations/:id/claims */
 export const ClaimBody = z.object({ evidence: text(L.longText, 10) });
 
+/** Most organisations GET /api/organizations?q= answers. */
+export const ORGANIZATION_SEARCH_LIMIT = 20;
+
+/** GET /api/organizations?q=: part of an approved organisation's name (2–100 characters). */
+export const OrganizationSearchQuery = z.object({ q: text(100, 2) });
+
 /** POST /api/admin/taxonomy */
 export const TaxonomyTermBody = z.object({
   code: TaxonomyCode,

@@ -1,11 +1,12 @@
-/** Browser tests of the admin tools: the taxonomy editor and the CSV import of services. */
+/** Browser tests of the admin tools: the taxonomy editor (add, rename, delete, delete refused) and the CSV import of services. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { query } from '../../server/db';
+import { query, schema } from '../../server/db';
 import { createUser, TEST_PASSWORD } from '../helpers/auth';
+import { createOrganization, createService } from '../helpers/directory';
 import { expectNoSeriousAxeViolations, launchBrowser, openPage, type OpenedPage } from './support/browser';
 import { assertClientBuilt, startApp, type RunningApp } from './support/server';
 
@@ -73,6 +74,75 @@ describe('Admin tools in the browser', () => {
       sql`select name, description from taxonomy_terms where code = 'advice.pensions'`,
     );
     expect(stored).toEqual([{ name: 'Pension advice', description: 'Help to understand and claim a pension' }]);
+  });
+
+  it('when an admin renames a term, deletes an unused one and tries to delete one in use, then the page and database agree', async () => {
+    const db = app.testApp.database.db;
+    const [unused] = await db
+      .insert(schema.taxonomyTerms)
+      .values({ code: 'crafts_old', name: 'Old crafts' })
+      .returning();
+    const [used] = await db
+      .insert(schema.taxonomyTerms)
+      .values({ code: 'knitting', name: 'Knitting circles' })
+      .returning();
+    const org = await createOrganization(db, { name: 'Sale Wool Collective' });
+    const service = await createService(db, org.id, { name: 'Knit and natter' });
+    await db.insert(schema.serviceTaxonomy).values({ serviceId: service.id, taxonomyTermId: used!.id });
+    const termRow = (code: string) =>
+      page.getByRole('row').filter({ has: page.getByRole('cell', { name: code, exact: true }) });
+    const stored = async (id: string) =>
+      query<{ name: string; description: string }>(
+        db,
+        sql`select name, description from taxonomy_terms where id = ${id}`,
+      );
+
+    const { page, problems } = await openAsAdmin('/admin/taxonomy');
+    await termRow('knitting').waitFor();
+
+    // Rename
+    await page.getByRole('button', { name: 'Edit knitting', exact: true }).click();
+    await page.getByLabel('Name of knitting').fill('Knitting and crochet circles');
+    await page.getByLabel('Description of knitting').fill('Make things together');
+    await expectNoSeriousAxeViolations(page);
+    await page.getByRole('button', { name: 'Save knitting', exact: true }).click();
+    await page.getByRole('status').getByText('Saved Knitting and crochet circles (knitting).').waitFor();
+    await expect(termRow('knitting').textContent()).resolves.toContain('Knitting and crochet circles');
+    await expect(stored(used!.id)).resolves.toEqual([
+      { name: 'Knitting and crochet circles', description: 'Make things together' },
+    ]);
+
+    // Delete refused: a service uses the term
+    await page.getByRole('button', { name: 'Delete knitting', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, delete knitting', exact: true }).click();
+    const summary = page.locator('.nhsuk-error-summary');
+    await summary.waitFor();
+    const refusal = (await summary.textContent()) ?? '';
+    expect(refusal).toContain('Knitting and crochet circles (knitting) was not deleted because it is in use.');
+    expect(refusal).toContain('in use by 1 service(s)');
+    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toContain('nhsuk-error-summary');
+    await expect(page.getByRole('status').textContent()).resolves.toBe('');
+    await expectNoSeriousAxeViolations(page);
+    await summary.getByRole('link').click();
+    await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe('Delete knitting');
+    await expect(stored(used!.id)).resolves.toHaveLength(1);
+
+    // Delete
+    await page.getByRole('button', { name: 'Delete crafts_old', exact: true }).click();
+    await page.getByRole('button', { name: 'Keep crafts_old', exact: true }).click();
+    await expect(stored(unused!.id)).resolves.toHaveLength(1);
+    await page.getByRole('button', { name: 'Delete crafts_old', exact: true }).click();
+    await page.getByRole('button', { name: 'Yes, delete crafts_old', exact: true }).click();
+    await page.getByRole('status').getByText('Deleted Old crafts (crafts_old).').waitFor();
+    await termRow('crafts_old').waitFor({ state: 'detached' });
+    await expect(summary.count()).resolves.toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    await expect(stored(unused!.id)).resolves.toEqual([]);
+
+    expect(problems.failedResponses).toEqual([`409 ${app.baseUrl}/api/admin/taxonomy/${used!.id}`]);
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.unexpectedRequests).toEqual([]);
+    expect(problems.consoleErrors.every((e) => e.includes('409'))).toBe(true);
   });
 
   it('when an admin uploads a CSV with a bad row and does not skip bad rows, then nothing is imported and the row is listed', async () => {

@@ -1,4 +1,7 @@
-/** Browser tests of the service editor: inline validation with nothing saved, then a save that updates the database. */
+/**
+ * Browser tests of the service editor: inline validation with nothing saved, then a save that updates the database;
+ * a save after someone else changed the service (412) shows what changed and reloads without losing the person's edits.
+ */
 import { sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { query, schema } from '../../server/db';
@@ -17,6 +20,7 @@ let app: RunningApp;
 let browser: Browser;
 const opened: OpenedPage[] = [];
 let serviceId: string;
+let orgId: string;
 let editor: { email: string };
 
 beforeAll(async () => {
@@ -29,6 +33,7 @@ beforeAll(async () => {
     description: 'Gentle walks.',
   });
   serviceId = service.id;
+  orgId = org.id;
   editor = await createUser(db, { role: 'vcse_editor', name: 'Priya Shah', organizationIds: [org.id] });
   // The migrations seed the taxonomy (Physical activity among it).
   for (const p of Object.values(POSTCODES)) {
@@ -119,5 +124,70 @@ describe('Service editor in the browser', () => {
     );
     expect(locations.map((l) => l.postcode)).toEqual(['M20 2LL']);
     expectNoPageProblems(problems);
+  });
+
+  it('when someone else saved the service first, then the editor sees what each changed, reloads, and saves again', async () => {
+    const db = app.testApp.database.db;
+    const service = await createService(db, orgId, { name: 'Levenshulme coffee morning', description: 'Coffee.' });
+    const opening = await openPage(browser, app.baseUrl);
+    opened.push(opening);
+    const { page, problems } = opening;
+    await page.goto(`/sign-in?next=${encodeURIComponent(`/my-organisation/services/${service.id}/edit`)}`);
+    await signIn(page, editor.email);
+    const name = page.getByLabel('Service name');
+    await name.waitFor();
+    await expect(name.inputValue()).resolves.toBe('Levenshulme coffee morning');
+    await page.locator('.signpost-location-picker .leaflet-marker-icon').waitFor();
+
+    // Another client changes the description (a new version) while the page is open.
+    await db.execute(
+      sql`update services set description = 'Coffee and cake, Fridays at 10.', version = version + 1
+          where id = ${service.id}`,
+    );
+    await name.fill('Levenshulme coffee club');
+    await page.getByRole('button', { name: 'Save service' }).click();
+
+    const box = page.locator('.nhsuk-error-summary').filter({ hasText: 'Someone else changed this service' });
+    await box.waitFor();
+    await expect(page.evaluate(() => document.activeElement?.textContent ?? '')).resolves.toContain(
+      'Someone else changed this service',
+    );
+    const text = (await box.textContent()) ?? '';
+    expect(text).toContain('your changes have not been saved');
+    expect(text).toContain('They changedDescription: Coffee and cake, Fridays at 10.');
+    expect(text).toContain('Your unsaved changesService name: Levenshulme coffee club');
+    await expectNoSeriousAxeViolations(page);
+    const [unchanged] = await query<{ name: string; version: number }>(
+      db,
+      sql`select name, version from services where id = ${service.id}`,
+    );
+    expect(unchanged!.name).toBe('Levenshulme coffee morning');
+
+    await page.getByRole('button', { name: 'Reload the latest version' }).click();
+    await box.waitFor({ state: 'detached' });
+    const notice = page.getByRole('status').filter({ hasText: 'You are now editing the latest version' });
+    await notice.waitFor();
+    await expect(notice.textContent()).resolves.toContain('Service name: Levenshulme coffee club');
+    await expect(name.inputValue()).resolves.toBe('Levenshulme coffee morning');
+    await expect(page.getByLabel('Description').first().inputValue()).resolves.toBe('Coffee and cake, Fridays at 10.');
+    await expectNoSeriousAxeViolations(page);
+
+    await name.fill('Levenshulme coffee club');
+    await page.getByRole('button', { name: 'Save service' }).click();
+    await page.waitForURL('**/my-organisation');
+    await page.getByRole('status').getByText('Levenshulme coffee club has been updated.').waitFor();
+    const [row] = await query<{ name: string; description: string; version: number }>(
+      db,
+      sql`select name, description, version from services where id = ${service.id}`,
+    );
+    expect(row).toEqual({
+      name: 'Levenshulme coffee club',
+      description: 'Coffee and cake, Fridays at 10.',
+      version: unchanged!.version + 1,
+    });
+    expect(problems.failedResponses).toEqual([`412 ${app.baseUrl}/api/services/${service.id}`]);
+    expect(problems.pageErrors).toEqual([]);
+    expect(problems.unexpectedRequests).toEqual([]);
+    expect(problems.consoleErrors.filter((e) => !e.includes('412'))).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ import type {
   ServiceBody,
   TaxonomyTermBody,
 } from '../../../shared/schemas/directory';
-import { languageName } from '../../../shared/schemas/directory';
+import { ORGANIZATION_SEARCH_LIMIT, languageName } from '../../../shared/schemas/directory';
 import type { CapacityStatus } from '../../../shared/capacity';
 import { verifyCapacityLink, type CapacityLinkAction } from './capacityLink';
 import * as repo from './repository';
@@ -25,8 +25,10 @@ import {
   presentCapacity,
   presentCapacityHistory,
   presentClaim,
+  presentClaimWithOrganization,
   presentConcern,
   presentOrganization,
+  presentOrganizationMatch,
   presentService,
   presentServiceSummary,
   presentTaxonomyTerm,
@@ -171,6 +173,11 @@ export async function decideOrganization({ db, actor, id, decision }: Ctx & { id
   });
 }
 
+/** Anyone: approved organisations whose name contains `q` (to find one to claim), at most ORGANIZATION_SEARCH_LIMIT. */
+export async function searchOrganizations({ db, q }: { db: Db; q: string }) {
+  return (await repo.searchApprovedOrganizations(db, q, ORGANIZATION_SEARCH_LIMIT)).map(presentOrganizationMatch);
+}
+
 /** Admin: organisations of a status (default pending). */
 export async function listOrganizationsForReview({ db, actor, status }: Ctx & { status?: string }) {
   requireRole(actor, 'admin');
@@ -229,10 +236,16 @@ export async function claimOrganization({ db, actor, id, evidence }: Ctx & { id:
   });
 }
 
-/** Admin: claims waiting for a decision. */
+/** Admin: claims waiting for a decision, with their organisation's name. */
 export async function listClaims({ db, actor }: Ctx) {
   requireRole(actor, 'admin');
-  return (await repo.listClaims(db, 'pending')).map(presentClaim);
+  return (await repo.listClaimsWithOrganization(db, { status: 'pending' })).map(presentClaimWithOrganization);
+}
+
+/** The signed-in person's own claims (any status, newest first), with their organisation's name. */
+export async function listMyClaims({ db, actor }: Ctx) {
+  const a = requireActor(actor);
+  return (await repo.listClaimsWithOrganization(db, { userId: a.userId })).map(presentClaimWithOrganization);
 }
 
 /** Admin: approves (the claimant becomes a member) or rejects a pending claim. */

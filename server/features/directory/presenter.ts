@@ -8,10 +8,23 @@ import {
   type CapacityStatus,
 } from '../../../shared/capacity';
 
-export type { CapacityDto };
+import type {
+  CapacityHistoryEntry,
+  ClaimDto,
+  ClaimWithOrganizationDto,
+  OrganizationDto,
+  OrganizationMatchDto,
+  ServiceDto,
+  ServiceSummaryDto,
+  TaxonomyNodeDto,
+} from '../../../shared/directoryDto';
+
+export type { CapacityDto, OrganizationDto, ServiceDto, TaxonomyNodeDto };
 import type {
   CapacityHistoryRow,
   ClaimRow,
+  ClaimWithOrganization,
+  OrganizationMatch,
   ConcernMessageRow,
   ConcernRow,
   OrganizationRow,
@@ -30,6 +43,9 @@ export interface FreshnessPolicy {
 
 const iso = (d: Date | string | null | undefined): string | null =>
   d == null ? null : typeof d === 'string' ? new Date(d).toISOString() : d.toISOString();
+
+/** iso() of a time that is never null (a NOT NULL column). */
+const isoTime = (d: Date | string): string => iso(d)!;
 
 /** The strong ETag of a service version. */
 export const etagOf = (version: number): string => `"${version}"`;
@@ -56,7 +72,7 @@ export function presentCapacity(s: ServiceRow, policy: FreshnessPolicy): Capacit
 }
 
 /** Presents an organisation. */
-export function presentOrganization(o: OrganizationRow) {
+export function presentOrganization(o: OrganizationRow): OrganizationDto {
   return {
     id: o.id,
     name: o.name,
@@ -74,11 +90,12 @@ export function presentOrganization(o: OrganizationRow) {
   };
 }
 
-/** An organisation as the API answers it. */
-export type OrganizationDto = ReturnType<typeof presentOrganization>;
-
 /** A short service entry with its capacity badge (organisation pages, "my organisations"). */
-export function presentServiceSummary(s: ServiceRow, fundingEnds: (string | null)[], policy: FreshnessPolicy) {
+export function presentServiceSummary(
+  s: ServiceRow,
+  fundingEnds: (string | null)[],
+  policy: FreshnessPolicy,
+): ServiceSummaryDto {
   return {
     id: s.id,
     name: s.name,
@@ -92,7 +109,12 @@ export function presentServiceSummary(s: ServiceRow, fundingEnds: (string | null
 const hhmm = (t: string | null) => (t ? t.slice(0, 5) : null);
 
 /** Presents a service with everything it has. */
-export function presentService(s: ServiceRow, org: OrganizationRow, c: ServiceChildren, policy: FreshnessPolicy) {
+export function presentService(
+  s: ServiceRow,
+  org: OrganizationRow,
+  c: ServiceChildren,
+  policy: FreshnessPolicy,
+): ServiceDto {
   const salIndex = new Map(c.locations.map((l, i) => [l.sal_id, i]));
   return {
     id: s.id,
@@ -104,7 +126,7 @@ export function presentService(s: ServiceRow, org: OrganizationRow, c: ServiceCh
     url: s.url,
     email: s.email,
     status: s.status,
-    referralMethod: s.referralMethod,
+    referralMethod: s.referralMethod as ServiceDto['referralMethod'],
     referralInstructions: s.referralInstructions,
     referralUrl: s.referralUrl,
     feesDescription: s.feesDescription,
@@ -164,14 +186,11 @@ export function presentService(s: ServiceRow, org: OrganizationRow, c: ServiceCh
   };
 }
 
-/** A service as the API answers it. */
-export type ServiceDto = ReturnType<typeof presentService>;
-
 /** Presents one capacity history entry. */
-export const presentCapacityHistory = (h: CapacityHistoryRow) => ({
+export const presentCapacityHistory = (h: CapacityHistoryRow): CapacityHistoryEntry => ({
   id: h.id,
   kind: h.kind,
-  status: h.status,
+  status: h.status as CapacityStatus,
   places: h.places,
   waitDays: h.waitDays,
   waitlistBand: h.waitlistBand,
@@ -180,18 +199,8 @@ export const presentCapacityHistory = (h: CapacityHistoryRow) => ({
   via: h.via,
   setBy: h.setBy,
   version: h.version,
-  recordedAt: iso(h.recordedAt),
+  recordedAt: isoTime(h.recordedAt),
 });
-
-/** A taxonomy term with its children. */
-export type TaxonomyNodeDto = {
-  id: string;
-  code: string;
-  name: string;
-  description: string;
-  parentId: string | null;
-  children: TaxonomyNodeDto[];
-};
 
 /** Presents one taxonomy term (no children). */
 export const presentTaxonomyTerm = (t: TaxonomyTermRow): TaxonomyNodeDto => ({
@@ -220,7 +229,7 @@ export function presentTaxonomyTree(rows: TaxonomyTermRow[]): TaxonomyNodeDto[] 
 }
 
 /** Presents a claim. */
-export const presentClaim = (c: ClaimRow) => ({
+export const presentClaim = (c: ClaimRow): ClaimDto => ({
   id: c.id,
   organizationId: c.organizationId,
   userId: c.userId,
@@ -229,6 +238,20 @@ export const presentClaim = (c: ClaimRow) => ({
   decidedBy: c.decidedBy,
   decidedAt: iso(c.decidedAt),
   createdAt: iso(c.createdAt),
+});
+
+/** Presents a claim with its organisation's name (admin review, the claimant's own claims). */
+export const presentClaimWithOrganization = (c: ClaimWithOrganization): ClaimWithOrganizationDto => ({
+  ...presentClaim(c),
+  organizationName: c.organizationName,
+});
+
+/** Presents an organisation found by name (id, name, and where it is). */
+export const presentOrganizationMatch = (m: OrganizationMatch): OrganizationMatchDto => ({
+  id: m.id,
+  name: m.name,
+  town: m.town,
+  postcode: m.postcode,
 });
 
 /** Presents a concern with its messages. */

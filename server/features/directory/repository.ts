@@ -57,6 +57,35 @@ export async function listOrganizations(db: Db, status?: string): Promise<Organi
     .limit(500);
 }
 
+/** An approved organisation found by name, with the town and postcode of its first location. */
+export interface OrganizationMatch {
+  id: string;
+  name: string;
+  town: string | null;
+  postcode: string | null;
+}
+
+/**
+ * Approved organisations whose name or other name contains `q` (case-insensitive; `%`, `_` and `\\` match
+ * themselves): names starting with `q` first, then by name.
+ */
+export async function searchApprovedOrganizations(db: Db, q: string, limit: number): Promise<OrganizationMatch[]> {
+  const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const contains = `%${escaped}%`;
+  const starts = `${escaped}%`;
+  return query<OrganizationMatch>(
+    db,
+    sql`select o.id, o.name, l.city as town, l.postcode
+        from organizations o
+        left join lateral (
+          select city, postcode from locations where organization_id = o.id order by (city is null), id limit 1
+        ) l on true
+        where o.status = 'approved' and (o.name ilike ${contains} or o.alternate_name ilike ${contains})
+        order by (o.name ilike ${starts}) desc, lower(o.name), o.id
+        limit ${limit}`,
+  );
+}
+
 /** Organisations by ids, by name. */
 export async function listOrganizationsByIds(db: Db, ids: string[]): Promise<OrganizationRow[]> {
   if (!ids.length) return [];
@@ -136,14 +165,24 @@ export async function findPendingClaim(db: Db, userId: string, organizationId: s
   return row;
 }
 
-/** Claims of a status, oldest first. */
-export async function listClaims(db: Db, status: string): Promise<ClaimRow[]> {
-  return db
-    .select()
+/** A claim with its organisation's name. */
+export type ClaimWithOrganization = ClaimRow & { organizationName: string };
+
+/** Claims with their organisation's name: of a status (oldest first) or of one user (newest first). */
+export async function listClaimsWithOrganization(
+  db: Db,
+  where: { status: string } | { userId: string },
+): Promise<ClaimWithOrganization[]> {
+  const rows = await db
+    .select({ claim: organizationClaims, organizationName: organizations.name })
     .from(organizationClaims)
-    .where(eq(organizationClaims.status, status))
-    .orderBy(asc(organizationClaims.createdAt))
+    .innerJoin(organizations, eq(organizations.id, organizationClaims.organizationId))
+    .where(
+      'status' in where ? eq(organizationClaims.status, where.status) : eq(organizationClaims.userId, where.userId),
+    )
+    .orderBy('status' in where ? asc(organizationClaims.createdAt) : desc(organizationClaims.createdAt))
     .limit(500);
+  return rows.map((r) => ({ ...r.claim, organizationName: r.organizationName }));
 }
 
 /** Decides a pending claim; undefined when it was no longer pending. */

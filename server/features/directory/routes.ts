@@ -13,6 +13,7 @@ import {
   IdParams,
   OrganizationBody,
   OrganizationPatch,
+  OrganizationSearchQuery,
   ServiceBody,
   TaxonomyTermBody,
   TaxonomyTermPatch,
@@ -99,6 +100,13 @@ export function directoryRouter({ database, config }: AppDeps): Router {
     res
       .set('Cache-Control', 'no-store')
       .json({ organizations: await domain.listMyOrganizations({ db, actor: req.actor, staleDays }) });
+  });
+  router.get('/api/organizations', async (req, res) => {
+    const { q } = parseQuery(OrganizationSearchQuery, req);
+    res.set('Cache-Control', 'no-cache').json({ organizations: await domain.searchOrganizations({ db, q }) });
+  });
+  router.get('/api/my/claims', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ claims: await domain.listMyClaims({ db, actor: req.actor }) });
   });
   router.post('/api/organizations', async (req, res) => {
     const body = parseBody(OrganizationBody, req);

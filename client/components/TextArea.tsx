@@ -1,0 +1,50 @@
+/** An NHS.UK textarea with its label, optional hint and error message wired up for assistive technology. */
+import type { TextareaHTMLAttributes } from 'react';
+
+/** Props of TextArea; other textarea attributes (rows, maxLength…) pass through. */
+export interface TextAreaProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'name' | 'className'> {
+  /** Id of the textarea, also used to derive hint and error ids. */
+  id: string;
+  /** Form field name. Default: the id. */
+  name?: string;
+  /** Visible label text. */
+  label: string;
+  /** Help text under the label. Default none. */
+  hint?: string;
+  /** Error message to show; the field is marked invalid when set. Default none. */
+  error?: string;
+}
+
+/** Labelled textarea in an nhsuk-form-group, showing the error state when `error` is set. */
+export function TextArea({ id, name, label, hint, error, rows = 5, ...props }: TextAreaProps) {
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy = [hint ? hintId : undefined, error ? errorId : undefined].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
+      <label className="nhsuk-label" htmlFor={id}>
+        {label}
+      </label>
+      {hint && (
+        <div className="nhsuk-hint" id={hintId}>
+          {hint}
+        </div>
+      )}
+      {error && (
+        <span className="nhsuk-error-message" id={errorId}>
+          <span className="nhsuk-u-visually-hidden">Error: </span>
+          {error}
+        </span>
+      )}
+      <textarea
+        {...props}
+        rows={rows}
+        className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
+        id={id}
+        name={name ?? id}
+        aria-describedby={describedBy}
+        aria-invalid={error ? true : undefined}
+      />
+    </div>
+  );
+}
