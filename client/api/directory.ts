@@ -10,6 +10,8 @@ export interface ServiceSummaryDto {
   name: string;
   status: string;
   capacity: CapacityDto;
+  /** Referral pressure: "high" when referrals in the last 28 days exceed what it can take (docs/demand.md). */
+  pressure: 'high' | null;
   fundingEndingSoon: boolean;
   version: number;
 }
@@ -82,6 +84,8 @@ export interface ServiceDto {
   accessibility: string | null;
   alert: string | null;
   capacity: CapacityDto;
+  /** Referral pressure: "high" when referrals in the last 28 days exceed what it can take (docs/demand.md). */
+  pressure: 'high' | null;
   locations: LocationDto[];
   schedules: ScheduleDto[];
   contacts: { id: string; name: string | null; title: string | null; email: string | null; phone: string | null }[];

@@ -77,13 +77,22 @@ export function presentOrganization(o: OrganizationRow) {
 /** An organisation as the API answers it. */
 export type OrganizationDto = ReturnType<typeof presentOrganization>;
 
-/** A short service entry with its capacity badge (organisation pages, "my organisations"). */
-export function presentServiceSummary(s: ServiceRow, fundingEnds: (string | null)[], policy: FreshnessPolicy) {
+/** Referral pressure of a service (demand feature): "high" when recent referrals exceed its capacity, else null. */
+export type Pressure = 'high' | null;
+
+/** A short service entry with its capacity badge and referral pressure (organisation pages, "my organisations"). */
+export function presentServiceSummary(
+  s: ServiceRow,
+  fundingEnds: (string | null)[],
+  policy: FreshnessPolicy,
+  pressure: Pressure = null,
+) {
   return {
     id: s.id,
     name: s.name,
     status: s.status,
     capacity: presentCapacity(s, policy),
+    pressure,
     fundingEndingSoon: isFundingEndingSoon(fundingEnds, policy.now),
     version: s.version,
   };
@@ -91,8 +100,14 @@ export function presentServiceSummary(s: ServiceRow, fundingEnds: (string | null
 
 const hhmm = (t: string | null) => (t ? t.slice(0, 5) : null);
 
-/** Presents a service with everything it has. */
-export function presentService(s: ServiceRow, org: OrganizationRow, c: ServiceChildren, policy: FreshnessPolicy) {
+/** Presents a service with everything it has, and its referral pressure (see docs/demand.md). */
+export function presentService(
+  s: ServiceRow,
+  org: OrganizationRow,
+  c: ServiceChildren,
+  policy: FreshnessPolicy,
+  pressure: Pressure = null,
+) {
   const salIndex = new Map(c.locations.map((l, i) => [l.sal_id, i]));
   return {
     id: s.id,
@@ -116,6 +131,7 @@ export function presentService(s: ServiceRow, org: OrganizationRow, c: ServiceCh
     accessibility: s.accessibility,
     alert: s.alert,
     capacity: presentCapacity(s, policy),
+    pressure,
     locations: c.locations.map((l) => ({
       id: l.id,
       name: l.name,
