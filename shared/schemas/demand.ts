@@ -38,16 +38,14 @@ export const MAX_UNMET_NEED_CATEGORIES = 20;
  * A postcode district (outward code, e.g. M16). A full postcode or sector is accepted and reduced to its district
  * here, so the full postcode is never stored.
  */
-export const PostcodeDistrict = z
-  .string({ error: 'must be a postcode district like M16' })
-  .transform((s, ctx) => {
-    const parsed = parsePostcodeQuery(s.trim());
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: 'must be a postcode district like M16' });
-      return z.NEVER;
-    }
-    return parsed.kind === 'district' ? parsed.key : parsed.label.split(' ')[0]!;
-  });
+export const PostcodeDistrict = z.string({ error: 'must be a postcode district like M16' }).transform((s, ctx) => {
+  const parsed = parsePostcodeQuery(s.trim());
+  if (!parsed) {
+    ctx.addIssue({ code: 'custom', message: 'must be a postcode district like M16' });
+    return z.NEVER;
+  }
+  return parsed.kind === 'district' ? parsed.key : parsed.label.split(' ')[0]!;
+});
 
 /** POST /api/unmet-needs. */
 export const UnmetNeedBody = z.strictObject({
@@ -72,9 +70,12 @@ const IsoDate = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: 'must be a real calendar date',
-  });
+  .refine(
+    (s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: 'must be a real calendar date',
+    },
+  );
 
 /** GET /api/demand/summary. `from`/`to` are inclusive UTC dates; default the 365 days up to today. */
 export const DemandSummaryQuery = z

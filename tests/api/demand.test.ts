@@ -274,10 +274,7 @@ describe('demand summary', () => {
   });
 
   it('when an admin groups by PCN, then referrals and unmet needs are counted per PCN', async () => {
-    const res = await request(t.app)
-      .get(`/api/demand/summary?groupBy=pcn&from=${from}`)
-      .set(admin.headers)
-      .expect(200);
+    const res = await request(t.app).get(`/api/demand/summary?groupBy=pcn&from=${from}`).set(admin.headers).expect(200);
     expect(res.body).toMatchObject({ groupBy: 'pcn', icb: null, from, totals: { referrals: 3, unmetNeeds: 3 } });
     expect(res.body.rows).toEqual([
       { key: PCN_A, label: `PCN ${PCN_A}`, referrals: 2, unmetNeeds: 1 },

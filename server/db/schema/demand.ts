@@ -19,7 +19,10 @@ export const referrals = pgTable(
     /** The link worker's PCN when they recorded it. */
     pcnCode: text('pcn_code').notNull(),
     /** Every taxonomy code of the service when recorded (a referral counts once in each of its categories). */
-    categoryCodes: text('category_codes').array().notNull().default(sql`'{}'::text[]`),
+    categoryCodes: text('category_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** The link worker who recorded it (staff, not the person referred); used only to ignore double clicks. */
     recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
@@ -38,7 +41,10 @@ export const unmetNeeds = pgTable(
     /** none_nearby | all_full | eligibility | language | cost | access_transport | other. */
     reason: text('reason').notNull(),
     /** Taxonomy codes the search asked for (may be empty). */
-    categoryCodes: text('category_codes').array().notNull().default(sql`'{}'::text[]`),
+    categoryCodes: text('category_codes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Postcode district (outward code) such as M16; never a full postcode. */
     postcodeDistrict: text('postcode_district'),
     /** The link worker's PCN when they recorded it. */

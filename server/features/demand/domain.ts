@@ -52,7 +52,12 @@ export async function recordReferral({ db, actor, serviceId }: Ctx & { serviceId
   return db.transaction(async (tx) => {
     await repo.lockKey(tx, `referral:${a.userId}:${serviceId}`);
     const now = new Date();
-    const recent = await repo.findRecentReferral(tx, a.userId, serviceId, new Date(now.getTime() - DUPLICATE_WINDOW_MS));
+    const recent = await repo.findRecentReferral(
+      tx,
+      a.userId,
+      serviceId,
+      new Date(now.getTime() - DUPLICATE_WINDOW_MS),
+    );
     if (recent) return { referral: presentReferral(recent, true), created: false };
     const row = await repo.insertReferral(tx, {
       serviceId,

@@ -16,13 +16,19 @@ export function demandRouter({ database }: AppDeps): Router {
     const serviceId = id(req.params);
     parseBody(ReferralBody, req);
     const { referral, created } = await domain.recordReferral({ db, actor: req.actor, serviceId });
-    res.set('Cache-Control', 'no-store').status(created ? 201 : 200).json(referral);
+    res
+      .set('Cache-Control', 'no-store')
+      .status(created ? 201 : 200)
+      .json(referral);
   });
 
   router.post('/api/unmet-needs', async (req, res) => {
     const body = parseBody(UnmetNeedBody, req);
     const { unmetNeed, created } = await domain.recordUnmetNeed({ db, actor: req.actor, body });
-    res.set('Cache-Control', 'no-store').status(created ? 201 : 200).json(unmetNeed);
+    res
+      .set('Cache-Control', 'no-store')
+      .status(created ? 201 : 200)
+      .json(unmetNeed);
   });
 
   router.get('/api/services/:id/reopen-subscription', async (req, res) => {
@@ -33,7 +39,10 @@ export function demandRouter({ database }: AppDeps): Router {
     const serviceId = id(req.params);
     parseBody(ReferralBody, req);
     const { subscription, created } = await domain.subscribeReopen({ db, actor: req.actor, serviceId });
-    res.set('Cache-Control', 'no-store').status(created ? 201 : 200).json(subscription);
+    res
+      .set('Cache-Control', 'no-store')
+      .status(created ? 201 : 200)
+      .json(subscription);
   });
   router.delete('/api/services/:id/reopen-subscription', async (req, res) => {
     const serviceId = id(req.params);

@@ -112,9 +112,7 @@ export async function getOrganization({ db, actor, staleDays, id }: CtxWithFresh
   );
   return {
     ...presentOrganization(org),
-    services: visible.map((s) =>
-      presentServiceSummary(s, ends.get(s.id) ?? [], policy, pressure.get(s.id) ?? null),
-    ),
+    services: visible.map((s) => presentServiceSummary(s, ends.get(s.id) ?? [], policy, pressure.get(s.id) ?? null)),
   };
 }
 
