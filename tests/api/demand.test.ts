@@ -323,6 +323,11 @@ describe('demand summary', () => {
       .set(admin.headers)
       .expect(200);
     expect(adminB.body.totals).toEqual({ referrals: 1, unmetNeeds: 2 });
+    const byOns = await request(t.app)
+      .get(`/api/demand/summary?icb=E54000902&from=${from}`)
+      .set(admin.headers)
+      .expect(200);
+    expect(byOns.body).toMatchObject({ icb: ICB_B, totals: { referrals: 1, unmetNeeds: 2 } });
     const onePcn = await request(t.app)
       .get(`/api/demand/summary?pcn=${PCN_B}&from=${from}`)
       .set(admin.headers)
@@ -344,6 +349,7 @@ describe('demand summary', () => {
     ['to=2026-02-30', 'to'],
     ['from=2026-05-01&to=2026-04-01', 'to'],
     ['icb=nowhere', 'icb'],
+    ['icb=QZZ', 'icb'],
     ['pcn=X1', 'pcn'],
     ['pcn=U99999', 'pcn'],
   ])('when the query is %s, then 400 naming %s', async (qs, field) => {

@@ -204,7 +204,11 @@ const isoDay = (d: Date) => d.toISOString().slice(0, 10);
  */
 export async function demandSummary({ db, actor, q }: Ctx & { q: DemandSummaryQuery }): Promise<DemandSummaryDto> {
   const a = requireRole(actor, 'icb_commissioner', 'admin');
-  let icb = q.icb ?? null;
+  let icb: string | null = null;
+  if (q.icb) {
+    icb = (await repo.resolveIcb(db, q.icb)) ?? null;
+    if (!icb) throw badField('icb', 'is not a known ICB code');
+  }
   if (a.role === 'icb_commissioner') {
     if (!a.icbCode) throw forbidden('Your account is not linked to an ICB');
     if (icb && icb !== a.icbCode.toUpperCase()) throw forbidden('You can see demand only for your own ICB');

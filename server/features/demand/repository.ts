@@ -359,3 +359,12 @@ export async function pcnIcb(db: Db, pcn: string): Promise<string | null | undef
   const [row] = await query<{ icb_code: string | null }>(db, sql`select icb_code from pcns where code = ${pcn}`);
   return row ? row.icb_code : undefined;
 }
+
+/** The ODS code of an ICB given by its ODS (QAA) or ONS (E54…) code; undefined when unknown. */
+export async function resolveIcb(db: Db, code: string): Promise<string | undefined> {
+  const [row] = await query<{ code: string }>(
+    db,
+    sql`select code from icbs where code = ${code} or ons_code = ${code} limit 1`,
+  );
+  return row?.code;
+}
