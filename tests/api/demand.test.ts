@@ -190,6 +190,28 @@ describe('unmet need', () => {
     expect(await count('unmet_needs')).toBe(before);
   });
 
+  it('when any write path tries to store a full postcode or an unknown reason, then the database refuses it', async () => {
+    const insert = (postcodeDistrict: string, reason = 'cost') =>
+      db.insert(schema.unmetNeeds).values({ reason, postcodeDistrict, pcnCode: PCN_A });
+    await expect(insert('M16 0RA')).rejects.toThrow();
+    await expect(insert('M160RA')).rejects.toThrow();
+    await expect(insert('M16', 'Jane Doe is lonely')).rejects.toThrow();
+    await insert('M16');
+    const columns = await query<{ column_name: string }>(
+      db,
+      sql`select column_name from information_schema.columns where table_name = 'unmet_needs' order by 1`,
+    );
+    expect(columns.map((c) => c.column_name)).toEqual([
+      'category_codes',
+      'id',
+      'pcn_code',
+      'postcode_district',
+      'reason',
+      'recorded_at',
+      'recorded_by',
+    ]);
+  });
+
   it('when anyone but a link worker records unmet need, then 401/403 and nothing is written', async () => {
     const before = await count('unmet_needs');
     await request(t.app).post('/api/unmet-needs').send({ reason: 'cost' }).expect(401);

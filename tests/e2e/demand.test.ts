@@ -95,9 +95,10 @@ describe('demand signals in the browser', () => {
     await expectNoSeriousAxeViolations(page);
 
     // A colleague refers someone too: two referrals in 28 days against one place.
-    await db
-      .insert(schema.referrals)
-      .values({ serviceId: smallServiceId, pcnCode: 'U10001', recordedBy: otherWorker.id });
+    const colleague = await signedIn(otherWorker.email, `/services/${smallServiceId}`);
+    await colleague.page.getByRole('button', { name: 'I referred someone here' }).click();
+    await colleague.page.getByRole('status').getByText('Recorded — thank you.', { exact: false }).waitFor();
+    expect(await referralsOf(smallServiceId)).toHaveLength(2);
     await page.reload();
     await highDemand(page).waitFor();
     await expectNoSeriousAxeViolations(page);

@@ -23,7 +23,9 @@ CREATE TABLE "unmet_needs" (
 	"postcode_district" text,
 	"pcn_code" text NOT NULL,
 	"recorded_by" uuid,
-	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL
+	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "unmet_needs_district_ck" CHECK ("unmet_needs"."postcode_district" ~ '^([A-Z]{1,2}[0-9][A-Z0-9]?|NPT)$'),
+	CONSTRAINT "unmet_needs_reason_ck" CHECK ("unmet_needs"."reason" in ('none_nearby', 'all_full', 'eligibility', 'language', 'cost', 'access_transport', 'other'))
 );
 --> statement-breakpoint
 ALTER TABLE "referrals" ADD CONSTRAINT "referrals_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

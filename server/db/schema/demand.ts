@@ -4,7 +4,7 @@
  * numbers, free text or full postcodes (a postcode district at most). See docs/demand.md.
  */
 import { sql } from 'drizzle-orm';
-import { bigserial, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 import { services } from './directory';
 
@@ -52,7 +52,15 @@ export const unmetNeeds = pgTable(
     recordedBy: uuid('recorded_by').references(() => users.id, { onDelete: 'set null' }),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('unmet_needs_pcn_at_idx').on(t.pcnCode, t.recordedAt)],
+  (t) => [
+    index('unmet_needs_pcn_at_idx').on(t.pcnCode, t.recordedAt),
+    // The database itself refuses anything but a district (outward code), so no write path can store a full postcode.
+    check('unmet_needs_district_ck', sql`${t.postcodeDistrict} ~ '^([A-Z]{1,2}[0-9][A-Z0-9]?|NPT)$'`),
+    check(
+      'unmet_needs_reason_ck',
+      sql`${t.reason} in ('none_nearby', 'all_full', 'eligibility', 'language', 'cost', 'access_transport', 'other')`,
+    ),
+  ],
 );
 
 /** A link worker asked to be emailed when a waitlist / not-accepting service starts accepting again. */
