@@ -13,6 +13,13 @@ import {
 } from './support/browser';
 import { assertClientBuilt, startApp, type RunningApp } from './support/server';
 
+/** Folder for screenshots to look at by hand (set SCREENSHOT_DIR to keep them). */
+const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR;
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (SCREENSHOT_DIR) await page.screenshot({ path: `${SCREENSHOT_DIR}/${name}.png`, fullPage: true });
+}
+
 let app: RunningApp;
 let browser: Browser;
 let db: Db;
@@ -102,11 +109,13 @@ describe('demand signals in the browser', () => {
     await page.reload();
     await highDemand(page).waitFor();
     await expectNoSeriousAxeViolations(page);
+    await shot(page, 'demand-service-high');
     expectNoPageProblems(problems);
 
     const org = await signedIn(editor.email, '/my-organisation');
     const card = org.page.locator('.signpost-service-card', { hasText: 'Hulme growing group' });
     await expect(card.locator('.signpost-high-demand').textContent()).resolves.toContain('High demand');
+    await shot(org.page, 'demand-my-organisation');
     await expect(
       org.page
         .locator('.signpost-service-card', { hasText: 'Hulme cooking club' })
@@ -121,6 +130,7 @@ describe('demand signals in the browser', () => {
     const { page, problems } = await signedIn(worker.email, `/services/${fullServiceId}`);
     await page.getByRole('button', { name: 'Tell me when it reopens' }).click();
     await page.getByText(/We will email you once when Hulme cooking club/).waitFor();
+    await shot(page, 'demand-reopen');
     const subs = await db
       .select()
       .from(schema.reopenSubscriptions)
@@ -144,6 +154,7 @@ describe('demand signals in the browser', () => {
 
     await page.getByRole('button', { name: 'Record nothing suitable found' }).click();
     await page.getByRole('alert').getByText('Choose why nothing was suitable').waitFor();
+    await shot(page, 'demand-unmet-error');
     await expectNoSeriousAxeViolations(page);
 
     await page.getByLabel('Suitable services are all full').check();

@@ -1,4 +1,5 @@
 /** "High demand — consider alternatives": shown when a service's recent referrals exceed what it can take. Text, not colour. */
+import { Link } from 'react-router';
 
 /** Props of HighDemandWarning. */
 export interface HighDemandWarningProps {
@@ -20,8 +21,9 @@ export function HighDemandWarning({ audience }: HighDemandWarningProps) {
       </Heading>
       <p>
         {audience === 'link_worker'
-          ? 'Link workers have referred more people here in the last 28 days than it said it can take. Consider other services too.'
+          ? 'Link workers have referred more people here in the last 28 days than it said it can take. Consider other services too. '
           : 'Link workers have referred more people to this service in the last 28 days than its capacity says it can take. Check its capacity is up to date, or raise a concern.'}
+        {audience === 'link_worker' && <Link to="/find">Find other services</Link>}
       </p>
     </div>
   );

@@ -80,8 +80,8 @@ export function ServiceDemandActions({ serviceId, serviceName, capacityStatus }:
           For link workers
         </h2>
         <p className="nhsuk-body-s">
-          Recording referrals shows commissioners where demand lands. Only the service, your PCN and the date are
-          stored.
+          Recording referrals shows commissioners where demand lands. Only the service, its category, your PCN and the
+          date are stored — nothing about the person.
         </p>
         {referral !== 'done' && (
           <button
