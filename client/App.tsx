@@ -10,6 +10,7 @@ import { SignInPage } from './pages/SignInPage';
 import { AcceptInvitePage } from './pages/AcceptInvitePage';
 import { ResetPasswordPage } from './pages/ResetPasswordPage';
 import { ServicePage } from './pages/ServicePage';
+import { UnmetNeedPage } from './pages/UnmetNeedPage';
 import { ServiceEditorPage } from './pages/ServiceEditorPage';
 import { AdminPage } from './pages/AdminPage';
 import { AdminOutboxPage } from './pages/AdminOutboxPage';
@@ -44,6 +45,7 @@ export function App() {
             <Route path="reset-password" element={<ResetPasswordPage />} />
             <Route path="accept-invite" element={<AcceptInvitePage />} />
             <Route path="services/:id" element={<ServicePage />} />
+            <Route path="unmet-need" element={<UnmetNeedPage />} />
             <Route path="admin" element={<AdminPage />} />
             <Route path="admin/outbox" element={<AdminOutboxPage />} />
             <Route path="admin/taxonomy" element={<AdminTaxonomyPage />} />

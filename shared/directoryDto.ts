@@ -33,6 +33,8 @@ export type ServiceSummaryDto = {
   name: string;
   status: string;
   capacity: CapacityDto;
+  /** Referral pressure: "high" when referrals in the last 28 days exceed what it can take (docs/demand.md). */
+  pressure: 'high' | null;
   fundingEndingSoon: boolean;
   version: number;
 };
@@ -129,6 +131,8 @@ export type ServiceDto = {
   accessibility: string | null;
   alert: string | null;
   capacity: CapacityDto;
+  /** Referral pressure: "high" when referrals in the last 28 days exceed what it can take (docs/demand.md). */
+  pressure: 'high' | null;
   locations: LocationDto[];
   schedules: ScheduleDto[];
   contacts: { id: string; name: string | null; title: string | null; email: string | null; phone: string | null }[];

@@ -5,6 +5,7 @@ import { ApiError, sendJson } from '../api/client';
 import type { CapacityDto, ClaimWithOrganizationDto, MyOrganizationDto, OrganizationDto } from '../api/directory';
 import { CapacityBadge } from '../components/CapacityBadge';
 import { CapacityPanel } from '../components/CapacityPanel';
+import { HighDemandWarning } from '../components/demand/HighDemandWarning';
 import { ConcernList, RaiseConcernForm, type ConcernDto } from '../components/Concerns';
 import { OrganisationForm, organisationValues, type OrganisationValues } from '../components/OrganisationForm';
 import { PageHeading } from '../components/PageHeading';
@@ -288,6 +289,7 @@ function Organisations() {
                   <p className="nhsuk-body">
                     <CapacityBadge capacity={service.capacity} />
                   </p>
+                  {service.pressure === 'high' && <HighDemandWarning audience="organisation" />}
                   {service.fundingEndingSoon && (
                     <div className="nhsuk-warning-callout">
                       <h5 className="nhsuk-warning-callout__label">

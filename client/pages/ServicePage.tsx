@@ -6,6 +6,8 @@ import { ApiError, sendJson } from '../api/client';
 import type { ServiceDto } from '../api/directory';
 import { CAPACITY_EXPLANATIONS, formatDateTime } from '../capacity/format';
 import { CapacityBadge } from '../components/CapacityBadge';
+import { HighDemandWarning } from '../components/demand/HighDemandWarning';
+import { ServiceDemandActions } from '../components/demand/ServiceDemandActions';
 import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { NotFoundPage } from './NotFoundPage';
@@ -107,6 +109,7 @@ export function ServicePage() {
             <p>{s.alert}</p>
           </div>
         )}
+        {s.pressure === 'high' && <HighDemandWarning audience="link_worker" />}
         <div className="nhsuk-card signpost-capacity-card">
           <div className="nhsuk-card__content">
             <h2 className="nhsuk-card__heading nhsuk-heading-m" id="capacity-heading">
@@ -133,6 +136,7 @@ export function ServicePage() {
             )}
           </div>
         </div>
+        <ServiceDemandActions serviceId={s.id} serviceName={s.name} capacityStatus={c.status} />
         {s.description && (
           <>
             <h2 className="nhsuk-heading-m">About this service</h2>

@@ -5,10 +5,12 @@ import { validationError, type FieldProblem } from '../errors';
 
 /** Converts zod issues to field problems (`field` is the dotted path, prefixed by where it came from when useful). */
 export function toFieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((issue) => ({
-    field: issue.path.length ? issue.path.join('.') : '(root)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) =>
+    // Strict objects: name each field that is not accepted, not the object holding it.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [...issue.path, key].join('.'), message: 'is not an accepted field' }))
+      : [{ field: issue.path.length ? issue.path.join('.') : '(root)', message: issue.message }],
+  );
 }
 
 /** Parses a value with a schema or throws a 400 AppError naming each bad field. */

@@ -6,6 +6,7 @@ import type { Db } from '../../db';
 import { AppError, badField, conflict, forbidden, notFound, validationError, type FieldProblem } from '../../errors';
 import { recordAudit, requireActor, requireOrganizationEditor, requireRole, type Actor } from '../accounts';
 import { geocode } from '../areas';
+import { markServiceReopened, referralPressure } from '../demand';
 import type {
   CapacityBody,
   ConcernBody,
@@ -107,9 +108,13 @@ export async function getOrganization({ db, actor, staleDays, id }: CtxWithFresh
     db,
     visible.map((s) => s.id),
   );
+  const pressure = await referralPressure(
+    db,
+    visible.map((s) => s.id),
+  );
   return {
     ...presentOrganization(org),
-    services: visible.map((s) => presentServiceSummary(s, ends.get(s.id) ?? [], policy)),
+    services: visible.map((s) => presentServiceSummary(s, ends.get(s.id) ?? [], policy, pressure.get(s.id) ?? null)),
   };
 }
 
@@ -197,10 +202,14 @@ export async function listMyOrganizations({ db, actor, staleDays }: CtxWithFresh
     db,
     services.map((s) => s.id),
   );
+  const pressure = await referralPressure(
+    db,
+    services.map((s) => s.id),
+  );
   return orgs.map((o) => {
     const mine = services
       .filter((s) => s.organizationId === o.id)
-      .map((s) => presentServiceSummary(s, ends.get(s.id) ?? [], policy));
+      .map((s) => presentServiceSummary(s, ends.get(s.id) ?? [], policy, pressure.get(s.id) ?? null));
     return {
       ...presentOrganization(o),
       services: mine,
@@ -316,7 +325,8 @@ async function loadServiceDto(db: Db, id: string, policy: FreshnessPolicy) {
   const s = await repo.findService(db, id);
   if (!s) throw notFound('The service');
   const org = await repo.findOrganization(db, s.organizationId);
-  return presentService(s, org!, await repo.loadServiceChildren(db, id), policy);
+  const pressure = (await referralPressure(db, [id])).get(id) ?? null;
+  return presentService(s, org!, await repo.loadServiceChildren(db, id), policy, pressure);
 }
 
 /** Loads a service the actor may see: public when active-ish and its organisation approved; members and admins see all. */
@@ -342,7 +352,8 @@ async function loadServiceForWrite(db: Db, actor: Actor | undefined, id: string)
 /** One service with everything (public detail), plus its ETag. */
 export async function getService({ db, actor, staleDays, id }: CtxWithFreshness & { id: string }) {
   const { service, org } = await loadVisibleService(db, actor, id);
-  const dto = presentService(service, org, await repo.loadServiceChildren(db, id), policyOf(staleDays));
+  const pressure = (await referralPressure(db, [id])).get(id) ?? null;
+  const dto = presentService(service, org, await repo.loadServiceChildren(db, id), policyOf(staleDays), pressure);
   return { service: dto, etag: etagOf(service.version) };
 }
 
@@ -489,6 +500,12 @@ async function writeCapacity({
       : { capacityConfirmedAt: now };
     const updated = await repo.updateServiceAtVersion(tx, id, locked.version, values);
     if (!updated) throw staleVersion(locked, presentCapacity(locked, policy));
+    await markServiceReopened(tx, {
+      serviceId: id,
+      before: locked.capacityStatus,
+      after: updated.capacityStatus,
+      at: now,
+    });
     await repo.insertCapacityHistory(tx, {
       serviceId: id,
       kind: body ? 'set' : 'confirm',
@@ -617,6 +634,12 @@ export async function setCapacityFromLink({ db, staleDays, secret, token }: Link
     const updated = await repo.updateServiceAtVersion(tx, locked.id, locked.version, values);
     // Cannot happen under the row lock; kept so a future change cannot silently skip the history.
     if (!updated) throw conflict('The service changed while applying the link: try again', 'stale_version');
+    await markServiceReopened(tx, {
+      serviceId: locked.id,
+      before: locked.capacityStatus,
+      after: updated.capacityStatus,
+      at: now,
+    });
     await repo.insertCapacityHistory(tx, {
       serviceId: locked.id,
       kind,

@@ -90,17 +90,22 @@ export function presentOrganization(o: OrganizationRow): OrganizationDto {
   };
 }
 
-/** A short service entry with its capacity badge (organisation pages, "my organisations"). */
+/** Referral pressure of a service (demand feature): "high" when recent referrals exceed its capacity, else null. */
+export type Pressure = 'high' | null;
+
+/** A short service entry with its capacity badge and referral pressure (organisation pages, "my organisations"). */
 export function presentServiceSummary(
   s: ServiceRow,
   fundingEnds: (string | null)[],
   policy: FreshnessPolicy,
+  pressure: Pressure = null,
 ): ServiceSummaryDto {
   return {
     id: s.id,
     name: s.name,
     status: s.status,
     capacity: presentCapacity(s, policy),
+    pressure,
     fundingEndingSoon: isFundingEndingSoon(fundingEnds, policy.now),
     version: s.version,
   };
@@ -108,12 +113,13 @@ export function presentServiceSummary(
 
 const hhmm = (t: string | null) => (t ? t.slice(0, 5) : null);
 
-/** Presents a service with everything it has. */
+/** Presents a service with everything it has, and its referral pressure (see docs/demand.md). */
 export function presentService(
   s: ServiceRow,
   org: OrganizationRow,
   c: ServiceChildren,
   policy: FreshnessPolicy,
+  pressure: Pressure = null,
 ): ServiceDto {
   const salIndex = new Map(c.locations.map((l, i) => [l.sal_id, i]));
   return {
@@ -138,6 +144,7 @@ export function presentService(
     accessibility: s.accessibility,
     alert: s.alert,
     capacity: presentCapacity(s, policy),
+    pressure,
     locations: c.locations.map((l) => ({
       id: l.id,
       name: l.name,

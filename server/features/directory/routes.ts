@@ -19,6 +19,8 @@ import {
   TaxonomyTermPatch,
 } from '../../../shared/schemas/directory';
 import { z } from 'zod';
+import { createMailer } from '../email';
+import { deliverReopenEmails } from '../demand';
 import * as domain from './domain';
 
 const LinkParams = z.object({ token: z.string().min(1).max(4096) });
@@ -72,9 +74,18 @@ async function versioned<T extends { etag: string }>(res: Response, run: () => P
 }
 
 /** The directory router. */
-export function directoryRouter({ database, config }: AppDeps): Router {
+export function directoryRouter({ database, config, mailer: givenMailer, logger }: AppDeps): Router {
   const router = Router();
   const db = database.db;
+  const mailer = givenMailer ?? createMailer(config);
+  /** After a capacity write commits: email link workers waiting for this service to reopen (never fails the write). */
+  const notifyReopened = async (serviceId: string) => {
+    try {
+      await deliverReopenEmails({ db, mailer, publicBaseUrl: config.publicBaseUrl, serviceId });
+    } catch (err) {
+      logger.error({ err, serviceId }, 'reopen emails failed; retried on the next capacity write');
+    }
+  };
   const staleDays = config.capacityStaleDays;
   const id = (params: unknown) => parseOr400(IdParams, params).id;
 
@@ -175,6 +186,7 @@ export function directoryRouter({ database, config }: AppDeps): Router {
     const result = await versioned(res, () =>
       domain.setCapacity({ db, actor: req.actor, staleDays, id: serviceId, body, ifMatch: req.get('If-Match') }),
     );
+    await notifyReopened(serviceId);
     res.json(result.capacity);
   });
   router.post('/api/services/:id/capacity/confirm', async (req, res) => {
@@ -182,6 +194,7 @@ export function directoryRouter({ database, config }: AppDeps): Router {
     const result = await versioned(res, () =>
       domain.confirmCapacity({ db, actor: req.actor, staleDays, id: serviceId, ifMatch: req.get('If-Match') }),
     );
+    await notifyReopened(serviceId);
     res.json(result.capacity);
   });
   router.get('/api/services/:id/capacity/history', async (req, res) => {
@@ -206,6 +219,7 @@ export function directoryRouter({ database, config }: AppDeps): Router {
     const { applied, action, service, capacity } = await versioned(res, () =>
       domain.setCapacityFromLink({ db, staleDays, secret, token }),
     );
+    await notifyReopened(service.id);
     const result = { applied, action, service, capacity };
     if (req.accepts(['json', 'html']) === 'html') return res.type('html').send(capacityLinkDonePage(result));
     res.json(result);
