@@ -155,6 +155,7 @@ export function formatOrukReport(r: OrukImportReport): string {
   ];
   for (const p of r.skippedRecords) lines.push(`${p.record} ${p.field}: ${p.reason} (skipped)`);
   for (const p of r.problems) lines.push(`${p.record} ${p.field}: ${p.reason}`);
+  for (const p of r.warnings) lines.push(`${p.record} ${p.field}: ${p.reason} (warning)`);
   if (r.dryRun) lines.push('Dry run: nothing was written.');
   else if (!r.written && r.rejected > 0 && !r.skipInvalid)
     lines.push('Rejected: nothing was written. Fix the feed, or re-run with --skip-invalid to import the good services.');

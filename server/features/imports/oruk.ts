@@ -45,6 +45,8 @@ export interface OrukImportReport {
   termsCreated: number;
   skippedRecords: OrukProblem[];
   problems: OrukProblem[];
+  /** Values dropped without rejecting the record (e.g. impossible coordinates). */
+  warnings: OrukProblem[];
   dryRun: boolean;
   skipInvalid: boolean;
   written: boolean;
@@ -80,6 +82,11 @@ export function servicesOfDocument(doc: unknown): J[] {
   if (Array.isArray(doc.services)) {
     const { services, ...org } = doc;
     return (services as J[]).map((s) => (isObject(s) && !s.organization ? { ...s, organization: org } : s));
+  }
+  if (isObject(doc.service) && isObject(doc.location)) {
+    const { service, ...sal } = doc;
+    const svc = service as J;
+    return [Array.isArray(svc.service_at_locations) ? svc : { ...svc, service_at_locations: [sal] }];
   }
   if (typeof doc.id === 'string' && typeof doc.name === 'string') return [doc];
   throw new OrukSourceError('The feed has no services (expected a list response, an array or a service)');
@@ -208,7 +215,11 @@ const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$/
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Checks and maps one ORUK service; problems are pushed with their field paths. */
-function mapService(raw: unknown, problems: { field: string; reason: string }[]): Svc | undefined {
+function mapService(
+  raw: unknown,
+  problems: { field: string; reason: string }[],
+  warnings: { field: string; reason: string }[],
+): Svc | undefined {
   const bad = (field: string, reason: string) => problems.push({ field, reason });
   if (!isObject(raw)) {
     bad('(record)', 'must be a JSON object');
@@ -302,8 +313,18 @@ function mapService(raw: unknown, problems: { field: string; reason: string }[])
       return [];
     }
     const address = arr(loc, 'addresses', `${p}location.addresses`)[0] ?? {};
-    const lat = num(loc, 'latitude', `${p}location.latitude`, -90, 90);
-    const lng = num(loc, 'longitude', `${p}location.longitude`, -180, 180);
+    // Coordinates outside the world (the standard's own example has latitude 100) are dropped, not fatal: the
+    // location is then placed by its postcode when Signpost knows it.
+    const coord = (key: string, limit: number) => {
+      const v = loc[key];
+      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+      if (v === undefined || v === null) return null;
+      if (typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= limit) return n;
+      warnings.push({ field: `${p}location.${key}`, reason: `${String(v)} is not a coordinate; ignored` });
+      return null;
+    };
+    const lat = coord('latitude', 90);
+    const lng = coord('longitude', 180);
     return [
       {
         id: childId(loc),
@@ -378,7 +399,7 @@ function mapService(raw: unknown, problems: { field: string; reason: string }[])
     return [{ id: childId(a), type: m[1]!, code: m[2]!, name: typeof a.name === 'string' ? a.name : null }];
   });
   const funding = arr(raw, 'funding', 'funding').flatMap((f, i) => {
-    const source = str(f, 'source', `funding.${i}.source`, { max: DIRECTORY_LIMITS.shortText });
+    const source = str(f, 'source', `funding.${i}.source`, { max: DIRECTORY_LIMITS.longText });
     const endsOn = str(f, 'ends_on', `funding.${i}.ends_on`, { max: 10 });
     if (endsOn && !DATE.test(endsOn)) bad(`funding.${i}.ends_on`, 'must be a date YYYY-MM-DD');
     return source ? [{ id: childId(f), source, endsOn }] : [];
@@ -482,6 +503,7 @@ export async function importOrukServices(args: {
     termsCreated: 0,
     skippedRecords: [],
     problems: [],
+    warnings: [],
     dryRun,
     skipInvalid,
     written: false,
@@ -492,7 +514,9 @@ export async function importOrukServices(args: {
   const seen = new Set<string>();
   raws.forEach((raw, i) => {
     const problems: { field: string; reason: string }[] = [];
-    const svc = mapService(raw, problems);
+    const warnings: { field: string; reason: string }[] = [];
+    const svc = mapService(raw, problems, warnings);
+    for (const w of warnings) report.warnings.push({ record: label(raw, i), ...w });
     if (!svc) {
       report.rejected += 1;
       for (const p of problems) report.problems.push({ record: label(raw, i), ...p });
