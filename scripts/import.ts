@@ -158,7 +158,9 @@ export function formatOrukReport(r: OrukImportReport): string {
   for (const p of r.warnings) lines.push(`${p.record} ${p.field}: ${p.reason} (warning)`);
   if (r.dryRun) lines.push('Dry run: nothing was written.');
   else if (!r.written && r.rejected > 0 && !r.skipInvalid)
-    lines.push('Rejected: nothing was written. Fix the feed, or re-run with --skip-invalid to import the good services.');
+    lines.push(
+      'Rejected: nothing was written. Fix the feed, or re-run with --skip-invalid to import the good services.',
+    );
   else if (!r.written) lines.push('Nothing to write.');
   return `${lines.join('\n')}\n`;
 }

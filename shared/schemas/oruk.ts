@@ -9,7 +9,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whether a value is a UUID (ORUK ids are). */
 export const isUuid = (v: string): boolean => UUID.test(v);
 
-const uuid = z.string().trim().regex(UUID, 'must be a UUID').transform((v) => v.toLowerCase());
+const uuid = z
+  .string()
+  .trim()
+  .regex(UUID, 'must be a UUID')
+  .transform((v) => v.toLowerCase());
 const int = (min: number, max: number) =>
   z
     .string()

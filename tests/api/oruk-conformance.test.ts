@@ -32,8 +32,7 @@ async function getValid(path: string, schema: OrukSchema, q: Record<string, stri
   return res.body as Record<string, unknown> & { contents: Record<string, unknown>[] };
 }
 
-const count = async (statement: ReturnType<typeof sql>) =>
-  (await query<{ n: number }>(t.database.db, statement))[0]!.n;
+const count = async (statement: ReturnType<typeof sql>) => (await query<{ n: number }>(t.database.db, statement))[0]!.n;
 
 interface ListCase {
   path: string;
@@ -48,14 +47,20 @@ const LISTS: ListCase[] = [
     path: '/services',
     list: 'service_list',
     single: 'service',
-    total: () => count(sql`select count(*)::int as n from services s join organizations o on o.id = s.organization_id where o.status = 'approved'`),
+    total: () =>
+      count(
+        sql`select count(*)::int as n from services s join organizations o on o.id = s.organization_id where o.status = 'approved'`,
+      ),
   },
   {
     path: '/services',
     list: 'service_list',
     single: 'service',
     q: { full: true },
-    total: () => count(sql`select count(*)::int as n from services s join organizations o on o.id = s.organization_id where o.status = 'approved'`),
+    total: () =>
+      count(
+        sql`select count(*)::int as n from services s join organizations o on o.id = s.organization_id where o.status = 'approved'`,
+      ),
   },
   {
     path: '/organizations',
@@ -180,7 +185,9 @@ describe('records', () => {
     const sals = s.service_at_locations as { location: { addresses: { postal_code: string }[]; latitude: number } }[];
     expect(sals).toHaveLength(1);
     expect(sals[0]!.location.addresses[0]!.postal_code).toBe('M13 9PL');
-    expect(s.schedules).toEqual([expect.objectContaining({ freq: 'WEEKLY', opens_at: '09:30:00', closes_at: '12:00:00' })]);
+    expect(s.schedules).toEqual([
+      expect.objectContaining({ freq: 'WEEKLY', opens_at: '09:30:00', closes_at: '12:00:00' }),
+    ]);
     expect((s.languages as { code: string }[]).map((l) => l.code).sort()).toEqual(['en', 'ur']);
     const terms = await count(sql`select count(*)::int as n from service_taxonomy where service_id = ${id}`);
     expect(s.attributes).toHaveLength(terms);
@@ -205,9 +212,14 @@ describe('filters', () => {
   it('taxonomy_term_id and taxonomy_id select services linked to that term or taxonomy', async () => {
     const terms = await getValid('/taxonomy_terms', 'taxonomy_term_list', { per_page: 1 });
     const term = terms.contents[0]!;
-    const expected = await count(sql`select count(*)::int as n from service_taxonomy st join taxonomy_terms t on t.id = st.taxonomy_term_id
+    const expected =
+      await count(sql`select count(*)::int as n from service_taxonomy st join taxonomy_terms t on t.id = st.taxonomy_term_id
       where md5(t.taxonomy || ':' || t.code)::uuid = ${String(term.id)}::uuid`);
-    const body = await getValid('/services', 'service_list', { taxonomy_term_id: String(term.id), full: true, per_page: 1000 });
+    const body = await getValid('/services', 'service_list', {
+      taxonomy_term_id: String(term.id),
+      full: true,
+      per_page: 1000,
+    });
     expect(body.total_items).toBe(expected);
     for (const s of body.contents)
       expect((s.attributes as { taxonomy_term_id: string }[]).map((a) => a.taxonomy_term_id)).toContain(term.id);
@@ -243,7 +255,10 @@ describe('filters', () => {
     expect(near.total_items).toBe(expected);
     expect(expected).toBeGreaterThan(0);
     expect(expected).toBeLessThan(SERVICES);
-    const ordered = await getValid('/service_at_locations', 'service_at_location_list', { postcode: 'M20 2LL', per_page: 50 });
+    const ordered = await getValid('/service_at_locations', 'service_at_location_list', {
+      postcode: 'M20 2LL',
+      per_page: 50,
+    });
     const lngs = ordered.contents.map((c) => (c.location as { longitude: number }).longitude);
     expect(lngs).toEqual([...lngs].sort((a, b) => b - a));
   });

@@ -57,7 +57,9 @@ describe('exports', () => {
     expect(res.headers['access-control-allow-origin']).toBe('*');
     expect(orukValidator().validate('service_list', res.body)).toEqual([]);
     expect(res.body).toMatchObject({ total_items: SERVICES, total_pages: 1, size: SERVICES, last_page: true });
-    expect(res.body.contents.every((s: { service_at_locations?: unknown[] }) => s.service_at_locations?.length === 1)).toBe(true);
+    expect(
+      res.body.contents.every((s: { service_at_locations?: unknown[] }) => s.service_at_locations?.length === 1),
+    ).toBe(true);
     expect(res.body.contents.map((s: { id: string }) => s.id)).not.toContain(seededId('pending-svc', 1));
   });
 
@@ -90,9 +92,15 @@ describe('exports', () => {
     expect(res.headers['content-type']).toMatch(/application\/geo\+json/);
     expect(res.body.type).toBe('FeatureCollection');
     expect(res.body.features).toHaveLength(SERVICES);
-    const f = res.body.features.find((x: { properties: { service_id: string } }) => x.properties.service_id === seededId('svc', 1));
+    const f = res.body.features.find(
+      (x: { properties: { service_id: string } }) => x.properties.service_id === seededId('svc', 1),
+    );
     expect(f.geometry).toEqual({ type: 'Point', coordinates: [expect.closeTo(-2.2987, 4), 53.46] });
-    expect(f.properties).toMatchObject({ capacity_status: 'limited', capacity_label: 'Limited places', postcode: 'M13 9PL' });
+    expect(f.properties).toMatchObject({
+      capacity_status: 'limited',
+      capacity_label: 'Limited places',
+      postcode: 'M13 9PL',
+    });
   });
 });
 
@@ -102,7 +110,12 @@ describe('round trip', () => {
     const file = path.join(dir, 'directory.oruk.json');
     fs.writeFileSync(file, JSON.stringify(exported.body));
     let out = '';
-    const code = await runOrukCommand({ db: target.database.db, argv: [file], out: (s) => (out += s), err: (s) => (out += s) });
+    const code = await runOrukCommand({
+      db: target.database.db,
+      argv: [file],
+      out: (s) => (out += s),
+      err: (s) => (out += s),
+    });
     expect(out).toMatch(new RegExp(`${SERVICES} services: ${SERVICES} created, 0 updated, 0 skipped, 0 rejected`));
     expect(code).toBe(0);
 

@@ -2,6 +2,7 @@
  * ORUK test helpers: a varied directory of N services seeded in a few set-based statements (fast on both engines),
  * and an ajv validator loaded with the vendored ORUK 3.0 JSON Schemas (and HSDS 3.1 service_capacity).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
@@ -39,7 +40,10 @@ export function orukValidator(): { validate(schema: OrukSchema | 'service_capaci
   // HSDS 3.1 service_capacity refers to unit.json, attribute.json and metadata.json beside it; Signpost never emits
   // attributes or metadata on capacity, so those two resolve to permissive stand-ins.
   for (const file of ['service_capacity.json', 'unit.json']) {
-    const schema = JSON.parse(fs.readFileSync(path.join(STANDARD, 'hsds-3.1', file), 'utf8')) as Record<string, unknown>;
+    const schema = JSON.parse(fs.readFileSync(path.join(STANDARD, 'hsds-3.1', file), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     ajv.addSchema({ ...schema, $id: HSDS_BASE + file });
   }
   ajv.addSchema({ $id: HSDS_BASE + 'attribute.json' });
@@ -56,7 +60,7 @@ export function orukValidator(): { validate(schema: OrukSchema | 'service_capaci
 
 /** Deterministic ids of the seeded directory. */
 export const seededId = (kind: string, i: number) => {
-  const hex = require('node:crypto').createHash('md5').update(`${kind}${i}`).digest('hex') as string;
+  const hex = createHash('md5').update(`${kind}${i}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 };
 
@@ -118,7 +122,9 @@ export async function seedOrukDirectory(db: Db, services: number): Promise<void>
     join (select id, row_number() over (order by code) as n, count(*) over () as c from taxonomy_terms) t
       on t.n = 1 + i % t.c or (i % 3 = 0 and t.n = 1 + (i + 1) % t.c)`);
   // A pending organisation and its service: never public.
-  await db.execute(sql`insert into organizations (id, name, status) values (${seededId('pending-org', 1)}, 'Pending Org', 'pending')`);
+  await db.execute(
+    sql`insert into organizations (id, name, status) values (${seededId('pending-org', 1)}, 'Pending Org', 'pending')`,
+  );
   await db.execute(
     sql`insert into services (id, organization_id, name) values (${seededId('pending-svc', 1)}, ${seededId('pending-org', 1)}, 'Hidden service')`,
   );

@@ -49,7 +49,11 @@ function feedService(i: number, overrides: Record<string, unknown> = {}): Record
     description: `Imported service ${i}`,
     status: 'active',
     url: `https://feed${i}.example.org`,
-    organization: { id: seededId('feed-org', Math.ceil(i / 2)), name: `Feed organisation ${Math.ceil(i / 2)}`, description: 'From a feed' },
+    organization: {
+      id: seededId('feed-org', Math.ceil(i / 2)),
+      name: `Feed organisation ${Math.ceil(i / 2)}`,
+      description: 'From a feed',
+    },
     service_at_locations: [
       {
         id: seededId('feed-sal', i),
@@ -57,15 +61,40 @@ function feedService(i: number, overrides: Record<string, unknown> = {}): Record
           id: seededId('feed-loc', i),
           location_type: 'physical',
           addresses: [
-            { id: seededId('feed-addr', i), address_1: `${i} Feed Street`, city: 'Manchester', state_province: '', postal_code: 'M13 9PL', country: 'GB', address_type: 'physical' },
+            {
+              id: seededId('feed-addr', i),
+              address_1: `${i} Feed Street`,
+              city: 'Manchester',
+              state_province: '',
+              postal_code: 'M13 9PL',
+              country: 'GB',
+              address_type: 'physical',
+            },
           ],
         },
       },
     ],
     schedules: [{ id: seededId('feed-sch', i), freq: 'WEEKLY', byday: 'MO', opens_at: '10:00', closes_at: '12:00' }],
-    attributes: [{ id: seededId('feed-attr', i), taxonomy_term: { id: seededId('feed-term', 1), name: 'Gardening', description: 'Green', taxonomy: 'feedtax', term: 'gardening' } }],
+    attributes: [
+      {
+        id: seededId('feed-attr', i),
+        taxonomy_term: {
+          id: seededId('feed-term', 1),
+          name: 'Gardening',
+          description: 'Green',
+          taxonomy: 'feedtax',
+          term: 'gardening',
+        },
+      },
+    ],
     capacities: [
-      { id: seededId('feed-cap', i), unit: { id: seededId('unit', 1), name: 'place' }, available: 3, description: 'Accepting referrals', updated: '2026-01-05T10:00:00.000Z' },
+      {
+        id: seededId('feed-cap', i),
+        unit: { id: seededId('unit', 1), name: 'place' },
+        available: 3,
+        description: 'Accepting referrals',
+        updated: '2026-01-05T10:00:00.000Z',
+      },
     ],
     ...overrides,
   };
@@ -79,7 +108,13 @@ async function serveFeed(services: Record<string, unknown>[], perPage: number) {
     requests.push(url.pathname + url.search);
     res.setHeader('Content-Type', 'application/json');
     if (url.pathname === '/oruk' || url.pathname === '/oruk/') {
-      res.end(JSON.stringify({ version: '3.0', profile: 'https://openreferraluk.org/specifications/3.0', openapi_url: 'http://x/openapi.json' }));
+      res.end(
+        JSON.stringify({
+          version: '3.0',
+          profile: 'https://openreferraluk.org/specifications/3.0',
+          openapi_url: 'http://x/openapi.json',
+        }),
+      );
       return;
     }
     if (url.pathname === '/oruk/services') {
@@ -122,7 +157,12 @@ describe('the standard’s example files', () => {
     const svc = await one<{ name: string; organization_id: string; fees_description: string; minimum_age: number }>(
       sql`select name, organization_id, fees_description, minimum_age from services where id = ${EXAMPLE_SERVICE}`,
     );
-    expect(svc).toEqual({ name: 'Community Counselling', organization_id: EXAMPLE_ORG, fees_description: 'fees_description', minimum_age: 12 });
+    expect(svc).toEqual({
+      name: 'Community Counselling',
+      organization_id: EXAMPLE_ORG,
+      fees_description: 'fees_description',
+      minimum_age: 12,
+    });
     expect(await one(sql`select source, source_ref, status from organizations where id = ${EXAMPLE_ORG}`)).toEqual({
       source: 'oruk',
       source_ref: EXAMPLE_ORG,
@@ -188,11 +228,17 @@ describe('a paged feed over HTTP', () => {
     try {
       const r = await run([feed.url, '--skip-invalid']);
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/12 services from 3 pages: 11 created, 0 updated, 0 skipped, 1 rejected \(organisations: 6 created/);
+      expect(r.out).toMatch(
+        /12 services from 3 pages: 11 created, 0 updated, 0 skipped, 1 rejected \(organisations: 6 created/,
+      );
       expect(r.out).toContain('name: is required');
       const ids = GOOD.map((s) => s.id as string);
-      expect(await one(sql`select count(*)::int as n from services where id = any(${sql.param(ids)}::uuid[])`)).toEqual({ n: 11 });
-      expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 12)}`)).toEqual({ n: 0 });
+      expect(await one(sql`select count(*)::int as n from services where id = any(${sql.param(ids)}::uuid[])`)).toEqual(
+        { n: 11 },
+      );
+      expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 12)}`)).toEqual({
+        n: 0,
+      });
       const s1 = await one(sql`select s.capacity_status, s.capacity_places, o.source, o.source_ref, ST_Y(l.geom) as lat,
           (select count(*)::int from schedules where service_id = s.id) as schedules,
           (select t.code from service_taxonomy st join taxonomy_terms t on t.id = st.taxonomy_term_id where st.service_id = s.id) as term
@@ -222,9 +268,13 @@ describe('a paged feed over HTTP', () => {
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/11 services from 3 pages: 0 created, 11 updated, 0 skipped, 0 rejected/);
       expect(await one(sql`select count(*)::int as n from services`)).toEqual(before);
-      expect(await one(sql`select name, (select count(*)::int from schedules where service_id = s.id) as schedules
-                           from services s where id = ${seededId('feed-svc', 1)}`)).toEqual({ name: 'Renamed service', schedules: 0 });
-      expect(await one(sql`select count(*)::int as n from taxonomy_terms where taxonomy = 'feedtax'`)).toEqual({ n: 1 });
+      expect(
+        await one(sql`select name, (select count(*)::int from schedules where service_id = s.id) as schedules
+                           from services s where id = ${seededId('feed-svc', 1)}`),
+      ).toEqual({ name: 'Renamed service', schedules: 0 });
+      expect(await one(sql`select count(*)::int as n from taxonomy_terms where taxonomy = 'feedtax'`)).toEqual({
+        n: 1,
+      });
     } finally {
       await feed.close();
     }
@@ -238,14 +288,20 @@ describe('de-duplication and bad sources', () => {
     const svc = feedService(40, {
       organization: { id: seededId('feed-org', 40), name: '  local   food bank ', description: '' },
     });
-    (svc.service_at_locations as { location: { addresses: { postal_code: string }[] } }[])[0]!.location.addresses[0]!.postal_code = 'm202ll';
+    (
+      svc.service_at_locations as { location: { addresses: { postal_code: string }[] } }[]
+    )[0]!.location.addresses[0]!.postal_code = 'm202ll';
     const file = path.join(dir, 'dup.json');
     fs.writeFileSync(file, JSON.stringify([svc]));
     const r = await run([file]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/1 services: 0 created, 0 updated, 1 skipped, 0 rejected/);
-    expect(r.out).toContain(`organization.name: an organisation with the same name and postcode is already in the directory (${org.id}) (skipped)`);
-    expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 40)}`)).toEqual({ n: 0 });
+    expect(r.out).toContain(
+      `organization.name: an organisation with the same name and postcode is already in the directory (${org.id}) (skipped)`,
+    );
+    expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 40)}`)).toEqual({
+      n: 0,
+    });
   });
 
   it('an unreadable source or an unreachable URL is exit 2 with a message, and bad usage is exit 2', async () => {

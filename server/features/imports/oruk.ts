@@ -301,7 +301,9 @@ function mapService(
       website: url(orgRaw, 'website', 'organization.website'),
       phone: phones[0] ? str(phones[0], 'number', 'organization.phones.0.number', { max: 50 }) : null,
       legalStatus: str(orgRaw, 'legal_status', 'organization.legal_status', { max: DIRECTORY_LIMITS.shortText }),
-      charityNumber: charity ? str(charity, 'identifier', 'organization.organization_identifiers.identifier', { max: 50 }) : null,
+      charityNumber: charity
+        ? str(charity, 'identifier', 'organization.organization_identifiers.identifier', { max: 50 })
+        : null,
     };
   }
 
@@ -333,7 +335,9 @@ function mapService(
         description: str(loc, 'description', `${p}location.description`),
         address1: str(address, 'address_1', `${p}location.addresses.0.address_1`, { max: DIRECTORY_LIMITS.shortText }),
         city: str(address, 'city', `${p}location.addresses.0.city`, { max: DIRECTORY_LIMITS.shortText }),
-        region: str(address, 'state_province', `${p}location.addresses.0.state_province`, { max: DIRECTORY_LIMITS.shortText }),
+        region: str(address, 'state_province', `${p}location.addresses.0.state_province`, {
+          max: DIRECTORY_LIMITS.shortText,
+        }),
         postcode: str(address, 'postal_code', `${p}location.addresses.0.postal_code`, { max: 20 }),
         country: str(address, 'country', `${p}location.addresses.0.country`, { max: 50 }) ?? 'GB',
         lat: lat != null && lng != null ? lat : null,
@@ -386,7 +390,9 @@ function mapService(
     option: str(c, 'option', `cost_options.${i}.option`, { max: DIRECTORY_LIMITS.shortText }),
     amount: num(c, 'amount', `cost_options.${i}.amount`, 0, 1_000_000),
     currency: str(c, 'currency', `cost_options.${i}.currency`, { max: 3 }) ?? 'GBP',
-    description: str(c, 'amount_description', `cost_options.${i}.amount_description`, { max: DIRECTORY_LIMITS.shortText }),
+    description: str(c, 'amount_description', `cost_options.${i}.amount_description`, {
+      max: DIRECTORY_LIMITS.shortText,
+    }),
   }));
   const languages = arr(raw, 'languages', 'languages').flatMap((l, i) => {
     const code = str(l, 'code', `languages.${i}.code`, { max: 20 });
@@ -408,7 +414,8 @@ function mapService(
     const t = a.taxonomy_term;
     if (!isObject(t)) return [];
     const tname = typeof t.name === 'string' ? t.name.trim() : '';
-    const code = (typeof t.term === 'string' && t.term.trim()) || (typeof t.code === 'string' && t.code.trim()) || tname;
+    const code =
+      (typeof t.term === 'string' && t.term.trim()) || (typeof t.code === 'string' && t.code.trim()) || tname;
     if (!code) return [];
     return [
       {
@@ -524,7 +531,11 @@ export async function importOrukServices(args: {
     }
     if (seen.has(svc.id)) {
       report.skipped += 1;
-      report.skippedRecords.push({ record: label(raw, i), field: 'id', reason: 'repeats an earlier service of the feed' });
+      report.skippedRecords.push({
+        record: label(raw, i),
+        field: 'id',
+        reason: 'repeats an earlier service of the feed',
+      });
       return;
     }
     seen.add(svc.id);
@@ -664,9 +675,11 @@ async function writeServices(
     charityNumber: o.charityNumber,
   });
   await insertChunks(newOrgs, (chunk) =>
-    db.insert(schema.organizations).values(
-      chunk.map((o) => ({ id: o.id, ...orgValues(o), status: 'approved', source: 'oruk', sourceRef: o.orukId })),
-    ),
+    db
+      .insert(schema.organizations)
+      .values(
+        chunk.map((o) => ({ id: o.id, ...orgValues(o), status: 'approved', source: 'oruk', sourceRef: o.orukId })),
+      ),
   );
   for (const o of updatedOrgs)
     await db
@@ -678,7 +691,16 @@ async function writeServices(
   const updatedIds = services.filter((s) => !s.isNew).map((s) => s.id);
   if (updatedIds.length) {
     const ids = sql`${sql.param(updatedIds)}::uuid[]`;
-    for (const table of ['schedules', 'contacts', 'cost_options', 'service_languages', 'service_areas', 'funding', 'service_taxonomy', 'service_at_locations'])
+    for (const table of [
+      'schedules',
+      'contacts',
+      'cost_options',
+      'service_languages',
+      'service_areas',
+      'funding',
+      'service_taxonomy',
+      'service_at_locations',
+    ])
       await db.execute(sql`delete from ${sql.identifier(table)} where service_id = any(${ids})`);
   }
 
@@ -813,7 +835,10 @@ async function writeServices(
   }
   await insertChunks(locations, (chunk) => db.insert(schema.locations).values(chunk));
   for (const { id, ...values } of updatedLocations)
-    await db.update(schema.locations).set(values).where(sql`id = ${id}`);
+    await db
+      .update(schema.locations)
+      .set(values)
+      .where(sql`id = ${id}`);
   await insertChunks(sals, (chunk) => db.insert(schema.serviceAtLocations).values(chunk).onConflictDoNothing());
 
   await insertChunks(
@@ -861,7 +886,9 @@ async function writeServices(
     (chunk) => db.insert(schema.serviceAreas).values(chunk),
   );
   await insertChunks(
-    services.flatMap((s) => s.funding.map((x) => ({ id: fresh(x.id), serviceId: s.id, source: x.source, endsOn: x.endsOn }))),
+    services.flatMap((s) =>
+      s.funding.map((x) => ({ id: fresh(x.id), serviceId: s.id, source: x.source, endsOn: x.endsOn })),
+    ),
     (chunk) => db.insert(schema.funding).values(chunk),
   );
 

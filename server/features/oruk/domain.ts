@@ -111,7 +111,10 @@ export async function getServiceAtLocation(db: Db, id: string): Promise<Json> {
 async function organizationsByIds(db: Db, ids: string[], fullServices: boolean): Promise<Json[]> {
   const orgs = await repo.loadOrganizations(db, ids);
   const byId = new Map(orgs.map((o) => [o.id, o]));
-  const serviceIds = await repo.serviceIdsOfOrganizations(db, orgs.map((o) => o.id));
+  const serviceIds = await repo.serviceIdsOfOrganizations(
+    db,
+    orgs.map((o) => o.id),
+  );
   const allIds = [...serviceIds.values()].flat();
   const bundle = await repo.loadServices(db, allIds);
   const services = new Map(
@@ -153,7 +156,12 @@ export async function getOrganization(db: Db, id: string, fullService: boolean):
 export async function listTaxonomies(db: Db, q: z.output<typeof OrukTaxonomiesQuery>): Promise<Json> {
   const all = await repo.taxonomies(db, q.search || undefined);
   const start = (q.page - 1) * q.per_page;
-  return presentPage(all.slice(start, start + q.per_page).map((t) => presentTaxonomy(t)), all.length, q.page, q.per_page);
+  return presentPage(
+    all.slice(start, start + q.per_page).map((t) => presentTaxonomy(t)),
+    all.length,
+    q.page,
+    q.per_page,
+  );
 }
 
 /** GET /taxonomies/{id}: with its terms. */

@@ -5,11 +5,7 @@
  * `capacities` (service_capacity objects); ORUK 3.0 schemas allow the extra property. See docs/oruk.md.
  */
 import { createHash } from 'node:crypto';
-import {
-  CAPACITY_STATUSES,
-  toHsdsServiceCapacity,
-  type CapacityStatus,
-} from '../../../shared/capacity';
+import { CAPACITY_STATUSES, toHsdsServiceCapacity, type CapacityStatus } from '../../../shared/capacity';
 import type { LocationRow, OrganizationRow, SalRow, ServiceBundle, ServiceRow, TermRow } from './repository';
 
 /** A JSON object of the feed. */
@@ -50,7 +46,10 @@ export function presentTerm(t: TermRow): Json {
 }
 
 /** A taxonomy (a distinct taxonomy name), optionally with its terms. */
-export function presentTaxonomy(t: { oruk_id: string; taxonomy: string; version: string | null }, terms?: TermRow[]): Json {
+export function presentTaxonomy(
+  t: { oruk_id: string; taxonomy: string; version: string | null },
+  terms?: TermRow[],
+): Json {
   return compact({
     id: t.oruk_id,
     name: t.taxonomy,
@@ -186,7 +185,9 @@ export function presentServiceFull(s: ServiceRow, b: ServiceBundle): Json {
     service_areas: (b.areas.get(s.id) ?? []).map((a) =>
       compact({ id: a.id, service_id: s.id, name: a.name, service_area: `${a.area_type}:${a.area_code}` }),
     ),
-    funding: (b.funding.get(s.id) ?? []).map((f) => compact({ id: f.id, service_id: s.id, source: f.source, ends_on: f.ends_on })),
+    funding: (b.funding.get(s.id) ?? []).map((f) =>
+      compact({ id: f.id, service_id: s.id, source: f.source, ends_on: f.ends_on }),
+    ),
     attributes: (b.terms.get(s.id) ?? []).map((t) => ({
       id: derivedId(s.id, 'attribute', t.oruk_id),
       link_id: s.id,

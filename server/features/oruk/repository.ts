@@ -47,7 +47,9 @@ const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 function serviceConditions(f: ServiceFilters): SQL[] {
   const where: SQL[] = [sql`o.status = 'approved'`];
   if (f.search)
-    where.push(sql`(s.name ilike ${like(f.search)} or s.description ilike ${like(f.search)} or o.name ilike ${like(f.search)})`);
+    where.push(
+      sql`(s.name ilike ${like(f.search)} or s.description ilike ${like(f.search)} or o.name ilike ${like(f.search)})`,
+    );
   if (f.organizationId) where.push(sql`s.organization_id = ${f.organizationId}::uuid`);
   if (f.modifiedAfter) where.push(sql`s.updated_at >= ${f.modifiedAfter.toISOString()}::timestamptz`);
   if (f.taxonomyTermId)
@@ -333,18 +335,26 @@ export interface TermFilters {
 
 function termWhere(f: TermFilters): SQL {
   const where: SQL[] = [sql`true`];
-  if (f.search) where.push(sql`(t.name ilike ${like(f.search)} or t.description ilike ${like(f.search)} or t.code ilike ${like(f.search)})`);
+  if (f.search)
+    where.push(
+      sql`(t.name ilike ${like(f.search)} or t.description ilike ${like(f.search)} or t.code ilike ${like(f.search)})`,
+    );
   if (f.taxonomyId) where.push(sql`${TAXONOMY_ORUK_ID} = ${f.taxonomyId}::uuid`);
   if (f.topOnly) where.push(sql`t.parent_id is null`);
   if (f.parentId)
-    where.push(sql`exists (select 1 from taxonomy_terms p where p.id = t.parent_id and md5(p.taxonomy || ':' || p.code)::uuid = ${f.parentId}::uuid)`);
+    where.push(
+      sql`exists (select 1 from taxonomy_terms p where p.id = t.parent_id and md5(p.taxonomy || ':' || p.code)::uuid = ${f.parentId}::uuid)`,
+    );
   if (f.id) where.push(sql`${TERM_ORUK_ID} = ${f.id}::uuid`);
   return sql.join(where, sql` and `);
 }
 
 /** A page of taxonomy terms (by taxonomy, then code) and the total. */
 export async function pageTerms(db: Db, f: TermFilters, p: PageRequest): Promise<{ total: number; rows: TermRow[] }> {
-  const [count] = await query<{ n: number }>(db, sql`select count(*)::int as n from taxonomy_terms t where ${termWhere(f)}`);
+  const [count] = await query<{ n: number }>(
+    db,
+    sql`select count(*)::int as n from taxonomy_terms t where ${termWhere(f)}`,
+  );
   const rows = await query<TermRow>(
     db,
     sql`select ${TERM_COLUMNS} from taxonomy_terms t where ${termWhere(f)} order by t.taxonomy, t.code
