@@ -769,12 +769,25 @@ async function writeServices(
     services.filter((s) => s.isNew),
     (chunk) => db.insert(schema.services).values(chunk.map((s) => ({ id: s.id, ...serviceRow(s) }))),
   );
+  // Capacity history gets an entry only when the imported capacity differs from the current one.
+  const before = new Map(
+    (
+      await query<{ id: string; key: string }>(
+        db,
+        sql`select id, concat_ws('|', capacity_status, capacity_places, capacity_wait_days,
+                   (extract(epoch from capacity_set_at) * 1000)::bigint) as key
+            from services where id = any(${sql.param(updatedIds)}::uuid[])`,
+      )
+    ).map((r) => [r.id, r.key]),
+  );
+  const capacityKey = (c: NonNullable<Svc['capacity']>) =>
+    [c.status, c.places, c.waitDays, Date.parse(c.at)].filter((v) => v != null).join('|');
   for (const s of services.filter((x) => !x.isNew))
     await db
       .update(schema.services)
       .set({ ...serviceRow(s), version: sql`${schema.services.version} + 1` })
       .where(sql`id = ${s.id}`);
-  const withCapacity = services.filter((s) => s.capacity);
+  const withCapacity = services.filter((s) => s.capacity && before.get(s.id) !== capacityKey(s.capacity));
   await insertChunks(withCapacity, (chunk) =>
     db.insert(schema.capacityHistory).values(
       chunk.map((s) => ({
@@ -784,7 +797,7 @@ async function writeServices(
         places: s.capacity!.places,
         waitDays: s.capacity!.waitDays,
         via: 'import',
-        version: 1,
+        version: sql`(select version from services where id = ${s.id})` as unknown as number,
         recordedAt: new Date(s.capacity!.at),
       })),
     ),
