@@ -101,7 +101,7 @@ function feedService(i: number, overrides: Record<string, unknown> = {}): Record
 }
 
 /** Serves `services` as an ORUK API (root, /services paged by per_page, /services/{id}) on a free local port. */
-async function serveFeed(services: Record<string, unknown>[], perPage: number) {
+async function serveFeed(services: Record<string, unknown>[], perPage: number, opts: { basicLists?: boolean } = {}) {
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -119,7 +119,9 @@ async function serveFeed(services: Record<string, unknown>[], perPage: number) {
     }
     if (url.pathname === '/oruk/services') {
       const page = Number(url.searchParams.get('page') ?? '1');
-      const contents = services.slice((page - 1) * perPage, page * perPage);
+      const contents = services
+        .slice((page - 1) * perPage, page * perPage)
+        .map((s) => (opts.basicLists ? { id: s.id, name: s.name, status: s.status, organization: s.organization } : s));
       const totalPages = Math.ceil(services.length / perPage);
       res.end(
         JSON.stringify({
@@ -133,6 +135,12 @@ async function serveFeed(services: Record<string, unknown>[], perPage: number) {
           contents,
         }),
       );
+      return;
+    }
+    const detail = /^\/oruk\/services\/([^/]+)$/.exec(url.pathname);
+    const service = detail && services.find((s) => s.id === decodeURIComponent(detail[1]!));
+    if (service) {
+      res.end(JSON.stringify(service));
       return;
     }
     res.statusCode = 404;
@@ -275,6 +283,31 @@ describe('a paged feed over HTTP', () => {
       expect(await one(sql`select count(*)::int as n from taxonomy_terms where taxonomy = 'feedtax'`)).toEqual({
         n: 1,
       });
+    } finally {
+      await feed.close();
+    }
+  });
+});
+
+describe('a feed whose lists carry only one-to-one fields', () => {
+  it('fetches each service from /services/{id} and imports it in full', async () => {
+    const services = [feedService(50), feedService(51)];
+    const feed = await serveFeed(services, 1, { basicLists: true });
+    try {
+      const r = await run([feed.url]);
+      expect(r.out).toMatch(/2 services from 2 pages: 2 created/);
+      expect(r.code).toBe(0);
+      expect(feed.requests).toEqual(
+        expect.arrayContaining([
+          `/oruk/services/${seededId('feed-svc', 50)}`,
+          `/oruk/services/${seededId('feed-svc', 51)}`,
+        ]),
+      );
+      expect(
+        await one(
+          sql`select count(*)::int as n from service_at_locations where service_id = ${seededId('feed-svc', 50)}`,
+        ),
+      ).toEqual({ n: 1 });
     } finally {
       await feed.close();
     }

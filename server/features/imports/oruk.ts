@@ -129,11 +129,12 @@ export async function readOrukSource(source: string): Promise<{ services: unknow
     const totalPages = typeof doc.total_pages === 'number' ? doc.total_pages : undefined;
     if (doc.contents.length === 0 || doc.last_page === true || (totalPages !== undefined && page >= totalPages)) break;
   }
-  // A feed whose lists only carry one-to-one fields: fetch each service in full.
+  // Items without nested locations (a feed whose lists only carry one-to-one fields, ignoring full=true; or a
+  // service without locations): fetch each such service in full from /services/{id}.
   const base = url.toString().split('?')[0]!;
   for (let i = 0; i < services.length; i += 1) {
     const s = services[i];
-    if (isObject(s) && typeof s.id === 'string' && !('service_at_locations' in s) && !('organization' in s))
+    if (isObject(s) && typeof s.id === 'string' && !('service_at_locations' in s))
       services[i] = await fetchJson(`${base}/${encodeURIComponent(s.id)}`);
   }
   return { services, pages };
