@@ -1,6 +1,7 @@
 /**
  * npm run import -- <subcommand> …: bulk imports into the directory. Subcommands:
  *   services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
+ *   oruk URL_OR_FILE [--dry-run] [--skip-invalid]   (an ORUK 3.0 API, followed page by page, or a JSON dump)
  * Runs as an admin (imported organisations are approved). Prints created/updated/skipped/rejected counts and each
  * rejected row as FILE:LINE field: reason; exits 1 when rows were rejected without --skip-invalid, 2 on bad usage.
  */
@@ -13,12 +14,16 @@ import {
   IMPORT_FIELDS,
   PRESET_NAMES,
   importServicesCsv,
+  importOrukFeed,
+  OrukSourceError,
   parseMapOption,
   resolveMapping,
   type ImportReport,
+  type OrukImportReport,
 } from '../server/features/imports';
 
 const USAGE = `Usage: npm run import -- services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
+       npm run import -- oruk URL_OR_FILE [--dry-run] [--skip-invalid]
   presets: ${PRESET_NAMES.join(', ')}
   fields:  ${IMPORT_FIELDS.join(', ')}
 `;
@@ -141,9 +146,61 @@ export async function runServicesCommand({
   return report.rejected > 0 && !opts.skipInvalid ? 1 : 0;
 }
 
+/** Prints an ORUK import report: counts, then every skipped and rejected record with the field and reason. */
+export function formatOrukReport(r: OrukImportReport): string {
+  const lines = [
+    `${r.records} services${r.pages ? ` from ${r.pages} pages` : ''}: ${r.created} created, ${r.updated} updated, ` +
+      `${r.skipped} skipped, ${r.rejected} rejected (organisations: ${r.organizationsCreated} created, ` +
+      `${r.organizationsUpdated} updated; taxonomy terms added: ${r.termsCreated})`,
+  ];
+  for (const p of r.skippedRecords) lines.push(`${p.record} ${p.field}: ${p.reason} (skipped)`);
+  for (const p of r.problems) lines.push(`${p.record} ${p.field}: ${p.reason}`);
+  for (const p of r.warnings) lines.push(`${p.record} ${p.field}: ${p.reason} (warning)`);
+  if (r.dryRun) lines.push('Dry run: nothing was written.');
+  else if (!r.written && r.rejected > 0 && !r.skipInvalid)
+    lines.push(
+      'Rejected: nothing was written. Fix the feed, or re-run with --skip-invalid to import the good services.',
+    );
+  else if (!r.written) lines.push('Nothing to write.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs `oruk` against an open database; returns the exit code (1 when records were rejected without --skip-invalid). */
+export async function runOrukCommand({ db, argv, out, err }: { db: Db; argv: string[] } & Output): Promise<number> {
+  let source: string | undefined;
+  let dryRun = false;
+  let skipInvalid = false;
+  for (const a of argv) {
+    if (a === '--dry-run') dryRun = true;
+    else if (a === '--skip-invalid') skipInvalid = true;
+    else if (a.startsWith('--') || source) {
+      err(`${a.startsWith('--') ? `unknown option ${a}` : `unexpected argument ${a}`}\n${USAGE}`);
+      return 2;
+    } else source = a;
+  }
+  if (!source) {
+    err(`name the ORUK feed URL or JSON file\n${USAGE}`);
+    return 2;
+  }
+  const started = Date.now();
+  let report: OrukImportReport;
+  try {
+    report = await importOrukFeed({ db, source, dryRun, skipInvalid, actorUserId: null });
+  } catch (e) {
+    if (e instanceof OrukSourceError) {
+      err(`${e.message}\nNothing was written.\n`);
+      return 2;
+    }
+    throw e;
+  }
+  out(formatOrukReport(report));
+  out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+  return report.rejected > 0 && !skipInvalid ? 1 : 0;
+}
+
 async function main() {
   const [command, ...rest] = process.argv.slice(2);
-  if (command !== 'services') {
+  if (command !== 'services' && command !== 'oruk') {
     process.stderr.write(`${command ? `Unknown subcommand "${command}". ` : ''}${USAGE}`);
     process.exit(2);
   }
@@ -151,7 +208,8 @@ async function main() {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await database.migrate();
-    process.exitCode = await runServicesCommand({
+    const run = command === 'oruk' ? runOrukCommand : runServicesCommand;
+    process.exitCode = await run({
       db: database.db,
       argv: rest,
       out: (t) => process.stdout.write(t),

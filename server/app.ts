@@ -15,6 +15,7 @@ import { areasRouter } from './features/areas';
 import { directoryRouter } from './features/directory';
 import { importsRouter } from './features/imports';
 import { demandRouter } from './features/demand';
+import { orukRouter } from './features/oruk';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
 import { perMinuteLimit } from './middleware/rateLimit';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(directoryRouter(deps));
   app.use(importsRouter(deps));
   app.use(demandRouter(deps));
+  app.use(orukRouter(deps));
   app.use(accountsRouter(deps));
   app.use(devOutboxRouter(deps));
   app.use('/api', notFoundHandler);

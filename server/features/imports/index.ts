@@ -1,4 +1,4 @@
-/** Front door of the imports feature: bulk CSV import of organisations and services (CLI `npm run import -- services`, admin API). */
+/** Front door of the imports feature: bulk CSV import of organisations and services (CLI `npm run import -- services`, admin API) and ORUK 3.0 feed import (`npm run import -- oruk`). */
 export {
   importServicesCsv,
   referralMethodOf,
@@ -21,3 +21,12 @@ export {
   type ImportDefaults,
 } from './presets';
 export { importsRouter, IMPORT_BODY_LIMIT } from './routes';
+export {
+  importOrukFeed,
+  importOrukServices,
+  readOrukSource,
+  servicesOfDocument,
+  OrukSourceError,
+  type OrukImportReport,
+  type OrukProblem,
+} from './oruk';
