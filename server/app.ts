@@ -14,6 +14,7 @@ import { healthRouter } from './features/health';
 import { areasRouter } from './features/areas';
 import { directoryRouter } from './features/directory';
 import { importsRouter } from './features/imports';
+import { gapsRouter } from './features/gaps';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
 import { perMinuteLimit } from './middleware/rateLimit';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(areasRouter(deps));
   app.use(directoryRouter(deps));
   app.use(importsRouter(deps));
+  app.use(gapsRouter(deps));
   app.use(accountsRouter(deps));
   app.use(devOutboxRouter(deps));
   app.use('/api', notFoundHandler);

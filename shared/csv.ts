@@ -1,0 +1,29 @@
+/** CSV writing for exports that open cleanly in a spreadsheet: RFC 4180 quoting and formula-injection neutralising. Pure. */
+
+/** Characters that make a spreadsheet treat a cell as a formula (or are used to smuggle one in). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Neutralises formula injection: a text cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a single
+ * quote in front, so spreadsheets show it as text (OWASP "CSV injection"). Numbers are written as numbers, so a
+ * negative number stays a number.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** One cell: null/undefined → empty, numbers as they are, text neutralised and quoted when it needs to be. */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  const text = neutraliseFormula(String(value));
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A whole CSV document (CRLF line ends, header row first). */
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | boolean | null | undefined)[])[],
+): string {
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
