@@ -388,7 +388,12 @@ export async function listAreaGaps({
       population: rs.some((r) => r.population !== null) ? pop : null,
       listSize: rs.some((r) => r.listSize !== null) ? rs.reduce((s, r) => s + (r.listSize ?? 0), 0) : null,
       needIndex: weightedMean(rs, (r) => r.need.index),
-      splwFtePer10k: reporting.length ? per10k(reporting.reduce((s, r) => s + r.linkWorkers.splwFte!, 0), list) : null,
+      splwFtePer10k: reporting.length
+        ? per10k(
+            reporting.reduce((s, r) => s + r.linkWorkers.splwFte!, 0),
+            list,
+          )
+        : null,
       vcsePer10k: per10k(
         rs.reduce((s, r) => s + r.vcse.weighted, 0),
         pop || null,
@@ -478,13 +483,20 @@ export async function getPcnGapProfile({
       capacityConfirmedAt: s.capacity_confirmed_at,
       categories: s.categories,
       fundingEndsOn: s.funding_ends_on,
-      weight: options.supplyWeights.status[s.cls] * (s.cls === 'unset' || s.confirmed ? 1 : options.supplyWeights.unconfirmed),
+      weight:
+        options.supplyWeights.status[s.cls] *
+        (s.cls === 'unset' || s.confirmed ? 1 : options.supplyWeights.unconfirmed),
     })),
     servicesByCategory: byCategory,
     capacityClasses: CAPACITY_CLASSES,
     atRisk: services
       .filter((s) => s.funding_ends_on !== null && s.funding_ends_on <= limitText)
-      .map((s) => ({ id: s.id, name: s.name, organizationName: s.organization_name, fundingEndsOn: s.funding_ends_on })),
+      .map((s) => ({
+        id: s.id,
+        name: s.name,
+        organizationName: s.organization_name,
+        fundingEndsOn: s.funding_ends_on,
+      })),
     atRiskWithinMonths: AT_RISK_MONTHS,
   };
 }

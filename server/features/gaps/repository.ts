@@ -232,10 +232,7 @@ const FLAG_SELECT = sql`select f.id, f.pcn_code, p.name as pcn_name, f.icb_code,
        from gap_flags f join pcns p on p.code = f.pcn_code left join users u on u.id = f.owner_user_id`;
 
 /** Flags, optionally of one ICB, status and PCN, newest first. */
-export async function listFlags(
-  db: Db,
-  filter: { icb?: string; status?: string; pcn?: string },
-): Promise<FlagRow[]> {
+export async function listFlags(db: Db, filter: { icb?: string; status?: string; pcn?: string }): Promise<FlagRow[]> {
   const conds = [sql`true`];
   if (filter.icb) conds.push(sql`f.icb_code = ${filter.icb}`);
   if (filter.status) conds.push(sql`f.status = ${filter.status}`);

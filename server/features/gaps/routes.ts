@@ -59,7 +59,10 @@ export function gapsRouter({ database, config }: AppDeps): Router {
   });
   router.post('/api/gaps/flags', async (req, res) => {
     const body = parseBody(FlagBody, req);
-    res.set('Cache-Control', 'no-store').status(201).json(await domain.createFlag({ db, actor: req.actor, body }));
+    res
+      .set('Cache-Control', 'no-store')
+      .status(201)
+      .json(await domain.createFlag({ db, actor: req.actor, body }));
   });
   router.get('/api/gaps/flags/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await domain.getFlag({ db, actor: req.actor, id: id(req.params) }));
