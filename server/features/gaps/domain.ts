@@ -88,12 +88,17 @@ export class GapCache {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && now - hit.at < this.ttlMs) return hit.value;
-    const value = (async () => ({
-      pcns: await repo.listPcnInputs(db),
-      supply: await repo.countSupply(db, staleDays, reachKm),
-      periods: await repo.listDatasetPeriods(db),
-      categories: await repo.listCategories(db),
-    }))();
+    // One transaction: a consistent read, and JIT off (the spatial joins' cost estimates make PostgreSQL spend
+    // seconds compiling a query that runs in a fraction of that).
+    const value = db.transaction(async (tx) => {
+      await repo.disableJit(tx);
+      return {
+        pcns: await repo.listPcnInputs(tx),
+        supply: await repo.countSupply(tx, staleDays, reachKm),
+        periods: await repo.listDatasetPeriods(tx),
+        categories: await repo.listCategories(tx),
+      };
+    });
     value.catch(() => this.entries.delete(key));
     this.entries.clear();
     this.entries.set(key, { at: now, value });
@@ -447,7 +452,10 @@ export async function getPcnGapProfile({
   const keys = Object.keys(comparable(row));
   const averages = (rows: GapRow[]) =>
     Object.fromEntries(keys.map((k) => [k, mean(rows.map((r) => comparable(r)[k] ?? null))]));
-  const services = await repo.listReachableServices(db, code, options.staleDays, options.reachKm);
+  const services = await db.transaction(async (tx) => {
+    await repo.disableJit(tx);
+    return repo.listReachableServices(tx, code, options.staleDays, options.reachKm);
+  });
   const limit = new Date(now);
   limit.setUTCMonth(limit.getUTCMonth() + AT_RISK_MONTHS);
   const limitText = limit.toISOString().slice(0, 10);

@@ -16,13 +16,29 @@ export interface PcnInputRow {
   indicators: Record<string, number>;
 }
 
+/** The PCN indicators the analysis reads (need components, denominators, link workers). */
+export const GAP_INDICATORS = [
+  'population',
+  'list_size',
+  'imd2025_score',
+  'pct_asian',
+  'pct_black',
+  'pct_disabled',
+  'pct_65plus',
+  'pct_households_deprived_2plus',
+  'pct_rural',
+  'splw_fte',
+  'splw_fte_per_10k',
+  'personalised_care_fte_per_10k',
+];
+
 /** Every PCN of England with its indicators, in one set-based query. */
 export async function listPcnInputs(db: Db): Promise<PcnInputRow[]> {
   return query<PcnInputRow>(
     db,
     sql`with ind as (
           select distinct on (area_code, indicator) area_code, indicator, value
-          from area_indicators where area_type = 'pcn'
+          from area_indicators where area_type = 'pcn' and indicator in ${GAP_INDICATORS}
           order by area_code, indicator, period desc
         ), agg as (select area_code, jsonb_object_agg(indicator, value) as indicators from ind group by area_code)
         select p.code, p.name, p.icb_code, i.name as icb_name, p.sub_icb_code, s.name as sub_icb_name,
@@ -33,6 +49,11 @@ export async function listPcnInputs(db: Db): Promise<PcnInputRow[]> {
         left join agg a on a.area_code = p.code
         order by p.code`,
   );
+}
+
+/** Turns JIT compilation off for the rest of the transaction (PostgreSQL; harmless where JIT is unavailable). */
+export async function disableJit(tx: Db): Promise<void> {
+  await tx.execute(sql`set local jit = off`);
 }
 
 /** Periods and sources of the imported datasets, for traceability. */
@@ -71,19 +92,20 @@ function pairsSql(staleDays: number, reachKm: number, pcn?: string): SQL {
       from services s join organizations o on o.id = s.organization_id
       where s.status = 'active' and o.status = 'approved'
     ),
-    reach as (
-      select ls.pcn_code, sal.service_id
-      from locations l
-      join lsoas ls on ST_Intersects(ls.geom, l.geom)
-      join service_at_locations sal on sal.location_id = l.id
+    located as materialized (
+      select ls.pcn_code, l.id as location_id
+      from locations l join lsoas ls on ST_Intersects(ls.geom, l.geom)
       where l.geom is not null and ls.pcn_code is not null ${onlyPcn(sql`ls.pcn_code`)}
       union
-      select p.code, sal.service_id
+      select p.code, l.id
       from pcns p
       join locations l on l.geom && ST_Expand(p.centroid, ${reachKm} / (111.32 * cos(radians(ST_Y(p.centroid)))), ${reachKm} / 110.57)
         and ST_DWithin(l.geom::geography, p.centroid::geography, ${reachKm * 1000})
-      join service_at_locations sal on sal.location_id = l.id
       where p.centroid is not null ${onlyPcn(sql`p.code`)}
+    ),
+    reach as materialized (
+      select distinct x.pcn_code, sal.service_id
+      from located x join service_at_locations sal on sal.location_id = x.location_id
     ),
     remote as (
       select distinct p.code as pcn_code, sa.service_id
