@@ -6,32 +6,16 @@
  * docs/gaps.md (SPLW FTE per 10,000 registered patients by NHS region and by IMD quintile of PCNs) as Markdown.
  * Exit code 2 on bad arguments.
  */
-import fs from 'node:fs';
 import { loadConfig, ConfigError } from '../server/config';
 import { openDatabase } from '../server/db';
 import { AppError } from '../server/errors';
-import { GapCache, gapCsv, linkWorkerSummary, listPcnGaps, type LinkWorkerSummary } from '../server/features/gaps';
+import { linkWorkerSummary, summaryMarkdown, writeGapReport } from '../server/features/gaps';
 import { GapListQuery } from '../shared/schemas/gaps';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   if (i >= 0) return process.argv[i + 1];
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
-/** The summary as a Markdown table. */
-export function summaryMarkdown(s: LinkWorkerSummary): string {
-  const lines = [
-    `Workforce period ${s.period ?? 'none'}; FTE = social prescribing link workers + link workers (mental health).`,
-    '',
-    '| By | Group | PCNs | PCNs reporting | SPLW FTE | Registered patients (reporting PCNs) | SPLW FTE per 10,000 |',
-    '|---|---|---:|---:|---:|---:|---:|',
-  ];
-  for (const r of s.rows)
-    lines.push(
-      `| ${r.by === 'region' ? 'Region' : 'IMD quintile'} | ${r.by === 'region' ? r.group : `${r.group}${r.group === '1' ? ' (most deprived)' : r.group === '5' ? ' (least deprived)' : ''}`} | ${r.pcns} | ${r.reportingPcns} | ${r.splwFte.toFixed(2)} | ${r.listSize.toLocaleString('en-GB')} | ${r.splwFtePer10k === null ? 'no data' : r.splwFtePer10k.toFixed(3)} |`,
-    );
-  return lines.join('\n') + '\n';
 }
 
 async function main() {
@@ -49,15 +33,14 @@ async function main() {
   try {
     await database.migrate();
     if (out) {
-      const { rows, meta } = await listPcnGaps({
+      const written = await writeGapReport({
         db: database.db,
-        cache: new GapCache(),
         query: parsed.data,
         staleDays: config.capacityStaleDays,
+        out,
       });
-      fs.writeFileSync(out, gapCsv(rows));
       process.stderr.write(
-        `report:gaps: ${rows.length} PCNs written to ${out} (periods ${JSON.stringify(meta.periods)})\n`,
+        `report:gaps: ${written.rows} PCNs written to ${out} (periods ${JSON.stringify(written.periods)})\n`,
       );
     }
     if (process.argv.includes('--summary')) process.stdout.write(summaryMarkdown(await linkWorkerSummary(database.db)));

@@ -2,6 +2,7 @@
  * Rules of the gaps feature: the England-wide gap analysis (need against link workers and VCSE supply per PCN, with
  * roll-ups), PCN gap profiles, under-served flags and suggested flags. Plain data in and out. Method: docs/gaps.md.
  */
+import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { schema, type Db } from '../../db';
 import { badField, conflict, forbidden, notFound } from '../../errors';
@@ -28,7 +29,7 @@ import {
 import type { GapListOptions } from '../../../shared/schemas/gaps';
 import { demandOf, noDemandSignals, type DemandSignalSource, type DemandSignals } from './demand';
 import * as repo from './repository';
-import { presentFlag, presentFlagEvent, type FlagDto } from './presenter';
+import { gapCsv, presentFlag, presentFlagEvent, type FlagDto } from './presenter';
 
 /** Default distance from a catchment's population-weighted centre within which a service counts as reachable, km. */
 export const DEFAULT_REACH_KM = 3;
@@ -334,6 +335,23 @@ export async function listPcnGaps({
   const rows = icb ? analysis.rows.filter((r) => r.icbCode === icb) : analysis.rows;
   rows.sort((a, b) => (a.gap.rank ?? Infinity) - (b.gap.rank ?? Infinity) || a.code.localeCompare(b.code));
   return { meta: analysis.meta, rows };
+}
+
+/** Writes the analysis of England or one ICB as CSV to a file (npm run report:gaps); returns the rows written. */
+export async function writeGapReport({
+  db,
+  query,
+  staleDays,
+  out,
+}: {
+  db: Db;
+  query: GapListOptions;
+  staleDays: number;
+  out: string;
+}): Promise<{ rows: number; periods: Record<string, string> }> {
+  const { rows, meta } = await listPcnGaps({ db, cache: new GapCache(), query, staleDays });
+  fs.writeFileSync(out, gapCsv(rows));
+  return { rows: rows.length, periods: meta.periods };
 }
 
 /** One ICB or sub-ICB roll-up of the PCN analysis. */

@@ -4,6 +4,7 @@ export {
   analyse,
   listPcnGaps,
   listAreaGaps,
+  writeGapReport,
   optionsFrom,
   GapCache,
   DEFAULT_REACH_KM,
@@ -12,6 +13,6 @@ export {
   type GapAnalysis,
   type GapOptions,
 } from './domain';
-export { linkWorkerSummary, type LinkWorkerSummary } from './summary';
+export { linkWorkerSummary, summaryMarkdown, type LinkWorkerSummary } from './summary';
 export { gapCsv, GAP_CSV_COLUMNS } from './presenter';
 export { noDemandSignals, type DemandSignalSource, type DemandSignals } from './demand';

@@ -79,3 +79,18 @@ export async function linkWorkerSummary(db: Db): Promise<LinkWorkerSummary> {
     })),
   };
 }
+
+/** The summary as a Markdown table. */
+export function summaryMarkdown(s: LinkWorkerSummary): string {
+  const lines = [
+    `Workforce period ${s.period ?? 'none'}; FTE = social prescribing link workers + link workers (mental health).`,
+    '',
+    '| By | Group | PCNs | PCNs reporting | SPLW FTE | Registered patients (reporting PCNs) | SPLW FTE per 10,000 |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of s.rows)
+    lines.push(
+      `| ${r.by === 'region' ? 'Region' : 'IMD quintile'} | ${r.by === 'region' ? r.group : `${r.group}${r.group === '1' ? ' (most deprived)' : r.group === '5' ? ' (least deprived)' : ''}`} | ${r.pcns} | ${r.reportingPcns} | ${r.splwFte.toFixed(2)} | ${r.listSize.toLocaleString('en-GB')} | ${r.splwFtePer10k === null ? 'no data' : r.splwFtePer10k.toFixed(3)} |`,
+    );
+  return lines.join('\n') + '\n';
+}
