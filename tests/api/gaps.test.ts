@@ -501,6 +501,14 @@ describe('flags', () => {
     }
     await request(t.app).get('/api/gaps/flags').expect(401);
     await request(t.app).get(`/api/gaps/flags/${flagId}`).expect(401);
+    // A commissioner account not linked to an ICB can do nothing either.
+    const unlinked = await signedInAs(t.database.db, { role: 'icb_commissioner' });
+    await request(t.app).get('/api/gaps/flags').set(unlinked.headers).expect(403);
+    await request(t.app)
+      .post('/api/gaps/flags')
+      .set(unlinked.headers)
+      .send({ pcnCode: 'U10001', reason: 'x' })
+      .expect(403);
     const after = await gapState(t.database.db);
     expect(after.gap_flags).toEqual(before.gap_flags);
     expect(after.gap_flag_events).toEqual(before.gap_flag_events);
@@ -583,6 +591,8 @@ describe('flags', () => {
       .expect(400);
     expect(unknown.body.errors[0].field).toBe('status');
     await request(t.app).patch(`/api/gaps/flags/${flagId}`).set(commA.headers).send({}).expect(400);
+    const badId = await request(t.app).patch('/api/gaps/flags/not-a-uuid').set(commA.headers).send({}).expect(400);
+    expect(badId.body.errors[0].field).toBe('id');
     expect(await gapState(t.database.db)).toEqual(before);
   });
 
