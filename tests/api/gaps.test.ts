@@ -395,6 +395,23 @@ describe('GET /api/gaps/areas — roll-ups', () => {
   });
 });
 
+describe('GET /api/gaps/pcns.geojson', () => {
+  it('when asked for an ICB, then each catchment carries its gap figures; missing stays null', async () => {
+    const res = await request(t.app).get('/api/gaps/pcns.geojson?icb=QAA').expect(200);
+    expect(res.headers['content-type']).toMatch(/application\/geo\+json/);
+    const body = JSON.parse(res.text);
+    expect(body.features.map((f: { id: string }) => f.id).sort()).toEqual(['U10001', 'U10002']);
+    const e = expectedScores();
+    for (const f of body.features) {
+      expect(f.geometry.type).toMatch(/Polygon/);
+      expect(f.properties.approximate).toBe(true);
+      expect(f.properties.gapScore).toBeCloseTo(e.gap[f.id]!, 6);
+    }
+    const beta = JSON.parse((await request(t.app).get('/api/gaps/pcns.geojson?icb=QBB').expect(200)).text);
+    expect(beta.features[0].properties).toMatchObject({ code: 'U20001', gapScore: null, splwFtePer10k: null });
+  });
+});
+
 describe('GET /api/gaps/pcns.csv', () => {
   it('when a cell starts with a formula character, then it is neutralised; missing figures are empty', async () => {
     await t.database.db.execute(sql`update pcns set name = '=HYPERLINK("http://x","y")' where code = 'U20001'`);

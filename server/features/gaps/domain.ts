@@ -29,7 +29,7 @@ import {
 import type { GapListOptions } from '../../../shared/schemas/gaps';
 import { demandOf, noDemandSignals, type DemandSignalSource, type DemandSignals } from './demand';
 import * as repo from './repository';
-import { gapCsv, presentFlag, presentFlagEvent, type FlagDto } from './presenter';
+import { gapCsv, gapGeoJson, presentFlag, presentFlagEvent, type FlagDto } from './presenter';
 
 /** Default distance from a catchment's population-weighted centre within which a service counts as reachable, km. */
 export const DEFAULT_REACH_KM = 3;
@@ -335,6 +335,26 @@ export async function listPcnGaps({
   const rows = icb ? analysis.rows.filter((r) => r.icbCode === icb) : analysis.rows;
   rows.sort((a, b) => (a.gap.rank ?? Infinity) - (b.gap.rank ?? Infinity) || a.code.localeCompare(b.code));
   return { meta: analysis.meta, rows };
+}
+
+/** Default simplification of catchment polygons in the GeoJSON export, degrees (~100 m), as the areas layer. */
+export const GEOJSON_SIMPLIFY = 0.001;
+
+/** The analysis of England or one ICB as GeoJSON catchments (approximate) with gap properties. */
+export async function pcnGapGeoJson({
+  db,
+  cache,
+  query,
+  staleDays,
+}: {
+  db: Db;
+  cache: GapCache;
+  query: GapListOptions;
+  staleDays: number;
+}): Promise<string> {
+  const { rows } = await listPcnGaps({ db, cache, query, staleDays });
+  const icb = query.icb ? await repo.resolveIcb(db, query.icb) : undefined;
+  return gapGeoJson(await repo.pcnShapes(db, GEOJSON_SIMPLIFY, icb), rows);
 }
 
 /** Writes the analysis of England or one ICB as CSV to a file (npm run report:gaps); returns the rows written. */

@@ -141,3 +141,37 @@ export function gapCsv(rows: GapRow[]): string {
     ]),
   );
 }
+
+/** The flat properties of a PCN on the gap map (GeoJSON export): figures, ranks and the explanation. */
+export function gapProperties(r: GapRow): Record<string, string | number | boolean | null> {
+  return {
+    code: r.code,
+    name: r.name,
+    icbCode: r.icbCode,
+    approximate: true,
+    gapScore: r6(r.gap.score),
+    rank: r.gap.rank,
+    icbRank: r.gap.icbRank,
+    topDecileInIcb: r.gap.topDecileInIcb,
+    needIndex: r6(r.need.index),
+    needZ: r6(r.need.z),
+    splwFtePer10k: r6(r.linkWorkers.splwFtePer10k),
+    vcsePer10k: r6(r.vcse.per10k),
+    remoteServices: r.vcse.remote.services,
+    referralsPer10k: r6(r.demand.referralsPer10k),
+    unmetNeedPer10k: r6(r.demand.unmetNeedPer10k),
+    explanation: r.gap.summary,
+  };
+}
+
+/** A GeoJSON FeatureCollection of PCN catchments with their gap properties (geometry text is not re-parsed). */
+export function gapGeoJson(shapes: { code: string; geometry: string }[], rows: GapRow[]): string {
+  const byCode = new Map(rows.map((r) => [r.code, r]));
+  const features = shapes
+    .filter((s) => byCode.has(s.code))
+    .map(
+      (s) =>
+        `{"type":"Feature","id":${JSON.stringify(s.code)},"properties":${JSON.stringify(gapProperties(byCode.get(s.code)!))},"geometry":${s.geometry}}`,
+    );
+  return `{"type":"FeatureCollection","features":[${features.join(',')}]}`;
+}

@@ -189,6 +189,15 @@ export async function listReachableServices(
   );
 }
 
+/** PCN catchment polygons (optionally of one ICB) as GeoJSON text, simplified by `tolerance` degrees, 4 decimals. */
+export async function pcnShapes(db: Db, tolerance: number, icb?: string) {
+  return query<{ code: string; geometry: string }>(
+    db,
+    sql`select code, ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, ${tolerance}), 4) as geometry
+        from pcns where geom is not null ${icb ? sql`and icb_code = ${icb}` : sql``} order by code`,
+  );
+}
+
 /** Top-level taxonomy categories (code and name). */
 export async function listCategories(db: Db): Promise<{ code: string; name: string }[]> {
   return query(db, sql`select code, name from taxonomy_terms where parent_id is null order by name`);

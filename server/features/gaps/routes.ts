@@ -42,6 +42,13 @@ export function gapsRouter({ database, config }: AppDeps): Router {
       .type('text/csv; charset=utf-8')
       .send(gapCsv(rows));
   });
+  router.get('/api/gaps/pcns.geojson', async (req, res) => {
+    const query = parseQuery(GapListQuery, req);
+    res
+      .set('Cache-Control', 'no-cache')
+      .type('application/geo+json')
+      .send(await domain.pcnGapGeoJson({ db, cache, query, staleDays }));
+  });
   router.get('/api/gaps/pcns/:code', async (req, res) => {
     const { code } = parseOr400(GapPcnParams, req.params);
     const query = parseQuery(GapListQuery.omit({ icb: true }), req);
