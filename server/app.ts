@@ -16,6 +16,7 @@ import { directoryRouter } from './features/directory';
 import { importsRouter } from './features/imports';
 import { demandRouter } from './features/demand';
 import { orukRouter } from './features/oruk';
+import { gapsRouter } from './features/gaps';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
 import { perMinuteLimit } from './middleware/rateLimit';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(importsRouter(deps));
   app.use(demandRouter(deps));
   app.use(orukRouter(deps));
+  app.use(gapsRouter(deps));
   app.use(accountsRouter(deps));
   app.use(devOutboxRouter(deps));
   app.use('/api', notFoundHandler);

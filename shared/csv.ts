@@ -1,18 +1,29 @@
-/** CSV writing (RFC 4180) with cells neutralised against formula injection in spreadsheets. Pure. */
+/** CSV writing for exports that open cleanly in a spreadsheet: RFC 4180 quoting and formula-injection neutralising. Pure. */
 
-/** Characters that make a spreadsheet read a text cell as a formula (or that hide one after whitespace). */
+/** Characters that make a spreadsheet treat a cell as a formula (or are used to smuggle one in). */
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** One cell: text starting with =, +, -, @, tab or CR is prefixed with ' so spreadsheets show it as text; numbers are left alone. */
+/**
+ * Neutralises formula injection: a text cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a single
+ * quote in front, so spreadsheets show it as text (OWASP "CSV injection"). Numbers are written as numbers, so a
+ * negative number stays a number.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** One cell: null/undefined → empty, numbers as they are, text neutralised and quoted when it needs to be. */
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  let text = String(value);
-  if (FORMULA_START.test(text)) text = `'${text}`;
+  const text = neutraliseFormula(String(value));
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** A whole CSV document: a header row and data rows, CRLF line ends. */
-export function toCsv(header: string[], rows: (string | number | boolean | null | undefined)[][]): string {
+/** A whole CSV document (CRLF line ends, header row first). */
+export function toCsv(
+  header: readonly string[],
+  rows: readonly (readonly (string | number | boolean | null | undefined)[])[],
+): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import { query } from '../../server/db';
 import { importReferenceData, DEFAULT_DATA_ROOT, type StepResult } from '../../server/features/areas';
+import { linkWorkerSummary } from '../../server/features/gaps';
 import { buildTestApp, type TestApp } from '../helpers/app';
 
 jest.setTimeout(600_000);
@@ -97,5 +98,61 @@ describe('real reference data', () => {
     const res = await request(t.app).get('/api/areas/pcns.geojson').set('Accept-Encoding', 'gzip').buffer(true);
     expect(res.status).toBe(200);
     expect(Number(res.headers['content-length'])).toBeLessThan(1_500_000);
+  });
+
+  it('when summarised by region and IMD quintile, then SPLW FTE per 10k matches the raw workforce and practice files to 3 dp', async () => {
+    const workforce = readCsv('pcn/pcn_workforce_personalised_care_2025-11.csv.gz');
+    const lists = new Map<string, number>();
+    for (const p of readCsv('practices/gp_practices_pcn_2025-12.csv.gz'))
+      if (p.pcn_code !== 'U') lists.set(p.pcn_code!, (lists.get(p.pcn_code!) ?? 0) + Number(p.list_size));
+    const fte = new Map(workforce.map((w) => [w.pcn_code!, Number(w.splw_fte) + Number(w.splw_mh_fte)]));
+    const per10k = (codes: string[]) => {
+      const reporting = codes.filter((c) => fte.has(c) && lists.has(c));
+      const f = reporting.reduce((s, c) => s + fte.get(c)!, 0);
+      const l = reporting.reduce((s, c) => s + lists.get(c)!, 0);
+      return (f / l) * 10_000;
+    };
+    const summary = await linkWorkerSummary(t.database.db);
+    expect(summary.period).toBe('2025-11');
+    // Regions: straight from the workforce file's region_name.
+    const regions = [...new Set(workforce.map((w) => w.region_name!))].sort();
+    const byRegion = summary.rows.filter((r) => r.by === 'region');
+    expect(byRegion.map((r) => r.group).sort()).toEqual(regions);
+    for (const region of regions) {
+      const direct = per10k(workforce.filter((w) => w.region_name === region).map((w) => w.pcn_code!));
+      expect(byRegion.find((r) => r.group === region)!.splwFtePer10k!.toFixed(3)).toBe(direct.toFixed(3));
+    }
+    // IMD quintiles: PCNs ordered by catchment IMD 2025 score (most deprived first), split as SQL ntile(5) does.
+    const pcns = (await request(t.app).get('/api/areas/pcns').expect(200)).body as {
+      code: string;
+      indicators: { imd2025_score: number | null };
+    }[];
+    const ordered = pcns
+      .filter((p) => p.indicators.imd2025_score !== null)
+      .sort((a, b) => b.indicators.imd2025_score! - a.indicators.imd2025_score! || a.code.localeCompare(b.code));
+    const size = Math.floor(ordered.length / 5);
+    const extra = ordered.length % 5;
+    let start = 0;
+    for (let q = 1; q <= 5; q++) {
+      const n = size + (q <= extra ? 1 : 0);
+      const codes = ordered.slice(start, start + n).map((p) => p.code);
+      start += n;
+      const row = summary.rows.find((r) => r.by === 'imd_quintile' && r.group === String(q))!;
+      expect(row.pcns).toBe(n);
+      expect(row.splwFtePer10k!.toFixed(3)).toBe(per10k(codes).toFixed(3));
+    }
+  });
+
+  it('when the gap analysis runs on all of England, then every PCN is scored unless an input is missing', async () => {
+    const res = await request(t.app).get('/api/gaps/pcns').expect(200);
+    expect(res.body.rows).toHaveLength(1297);
+    const missing = res.body.rows.filter((r: { gap: { score: number | null } }) => r.gap.score === null);
+    for (const r of missing) expect(r.linkWorkers.splwFtePer10k === null || r.need.index === null).toBe(true);
+    expect(missing.length).toBe(
+      res.body.rows.filter(
+        (r: { linkWorkers: { splwFtePer10k: number | null }; need: { index: number | null } }) =>
+          r.linkWorkers.splwFtePer10k === null || r.need.index === null,
+      ).length,
+    );
   });
 });

@@ -3,3 +3,4 @@ export * from './reference';
 export * from './accounts';
 export * from './directory';
 export * from './demand';
+export * from './gaps';

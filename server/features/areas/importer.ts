@@ -121,6 +121,17 @@ async function importPractices({ db, root, dryRun, progress }: StepContext): Pro
     counts.set(r.sub_icb_code, (counts.get(r.sub_icb_code) ?? 0) + 1);
     pcnSubIcbCounts.set(r.pcn_code, counts);
   }
+  // Its ICB is the one with most of its registered patients (as NHS England's PCN workforce publication attributes
+  // PCNs whose practices span two ICBs), not whichever practice row comes last.
+  const pcnIcbLists = new Map<string, Map<string, number>>();
+  for (const r of rows) {
+    if (r.pcn_code === 'U') continue;
+    const lists = pcnIcbLists.get(r.pcn_code) ?? new Map<string, number>();
+    lists.set(r.icb_code, (lists.get(r.icb_code) ?? 0) + r.list_size);
+    pcnIcbLists.set(r.pcn_code, lists);
+  }
+  const pcnIcb = (pcn: string) =>
+    [...pcnIcbLists.get(pcn)!.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]![0];
   const pcns = byCode((r) => r.pcn_code);
   pcns.delete('U');
 
@@ -170,7 +181,7 @@ async function importPractices({ db, root, dryRun, progress }: StepContext): Pro
       const counts = [...pcnSubIcbCounts.get(r.pcn_code)!.entries()].sort(
         (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
       );
-      return [r.pcn_code, r.pcn_name, counts[0]![0], r.icb_code];
+      return [r.pcn_code, r.pcn_name, counts[0]![0], pcnIcb(r.pcn_code)];
     }),
     onConflict:
       'on conflict (code) do update set name = excluded.name, sub_icb_code = excluded.sub_icb_code, icb_code = excluded.icb_code',
