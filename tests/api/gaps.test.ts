@@ -280,8 +280,9 @@ describe('GET /api/gaps/pcns — the hand-computed fixture', () => {
     expect(r.gap.score).toBeNull();
     expect(r.gap.rank).toBeNull();
     expect(r.gap.summary).toMatch(/no workforce return/);
-    // Demand signals are a placeholder on this branch: missing, not zero.
-    expect(r.demand).toMatchObject({ referralsPer10k: null, unmetNeedPer10k: null, available: false });
+    // Demand signals come from recorded referrals; none here, so zero per 10,000 where the population is known.
+    expect(r.demand).toMatchObject({ available: true, period: 'last 90 days' });
+    expect(r.demand.referralsPer10k).toBe(r.population === null ? null : 0);
   });
 
   it('when explained, then the drivers add up to the gap score, largest first', async () => {
@@ -672,5 +673,29 @@ describe('suggested flags', () => {
     await request(t.app).post('/api/gaps/suggestions/U10002/accept').set(headers).send({}).expect(404);
     await request(t.app).get('/api/gaps/suggestions?icb=QAA').set(headers).expect(403);
     expect(await gapState(t.database.db)).toEqual(before);
+  });
+});
+
+describe('demand signals', () => {
+  it('when link workers record referrals and unmet need, then each PCN shows its recent ones per 10,000', async () => {
+    const db = t.database.db;
+    const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
+    for (const at of [daysAgo(1), daysAgo(10), daysAgo(80), daysAgo(100)]) {
+      await db.execute(
+        sql`insert into referrals (service_id, pcn_code, recorded_at) values (${serviceIds.S1}, 'U10001', ${at}::timestamptz)`,
+      );
+    }
+    for (const reason of ['all_full', 'language']) {
+      await db.execute(sql`insert into unmet_needs (reason, pcn_code) values (${reason}, 'U10002')`);
+    }
+    const rows = byCode((await request(t.app).get('/api/gaps/pcns?icb=QAA').expect(200)).body.rows);
+    const u1 = rows.U10001!;
+    const u2 = rows.U10002!;
+    expect(u1.population).toBeGreaterThan(0);
+    // Three within the last 90 days; the one 100 days ago is outside the window.
+    expect(u1.demand.referralsPer10k).toBeCloseTo((3 / u1.population!) * 10_000, 9);
+    expect(u1.demand.unmetNeedPer10k).toBe(0);
+    expect(u2.demand.referralsPer10k).toBe(0);
+    expect(u2.demand.unmetNeedPer10k).toBeCloseTo((2 / u2.population!) * 10_000, 9);
   });
 });

@@ -254,3 +254,21 @@ export async function demandSummary({ db, actor, q }: Ctx & { q: DemandSummaryQu
     })),
   };
 }
+
+/**
+ * Referrals and unmet-need records per PCN (the recording link worker's PCN) in the last `days` days, for the gap
+ * analysis. PCNs without records are absent.
+ */
+export async function demandCountsByPcn(
+  db: Db,
+  days: number,
+  now: Date = new Date(),
+): Promise<Map<string, { referrals: number; unmetNeeds: number }>> {
+  const rows = await repo.summaryByPcn(db, {
+    from: new Date(now.getTime() - days * 86_400_000),
+    toExclusive: new Date(now.getTime() + 1),
+    icb: null,
+    pcn: null,
+  });
+  return new Map(rows.map((r) => [r.key, { referrals: r.referrals, unmetNeeds: r.unmet_needs }]));
+}

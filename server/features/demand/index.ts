@@ -5,6 +5,7 @@
 export { demandRouter } from './routes';
 export {
   referralPressure,
+  demandCountsByPcn,
   markServiceReopened,
   deliverReopenEmails,
   PRESSURE_WINDOW_DAYS,

@@ -27,7 +27,7 @@ import {
   type SupplyWeights,
 } from '../../../shared/gaps';
 import type { GapListOptions } from '../../../shared/schemas/gaps';
-import { demandOf, noDemandSignals, type DemandSignalSource, type DemandSignals } from './demand';
+import { demandOf, recordedDemandSignals, type DemandSignalSource, type DemandSignals } from './demand';
 import * as repo from './repository';
 import { gapCsv, gapGeoJson, presentFlag, presentFlagEvent, type FlagDto } from './presenter';
 
@@ -192,7 +192,7 @@ export async function analyse({
   db,
   cache,
   options,
-  demand = noDemandSignals,
+  demand = recordedDemandSignals(),
 }: {
   db: Db;
   cache: GapCache;
@@ -276,7 +276,7 @@ export async function analyse({
         z: score.linkWorkersZ,
       },
       vcse: { ...overall, category: options.category ?? null, z: score.vcseZ, byCategory, remote },
-      demand: { ...demandOf(demandMap, p.code), available: demand.available },
+      demand: { ...demandOf(demand, demandMap, p.code, population), available: demand.available },
       gap: {
         score: score.gap,
         resource: score.resource,
@@ -302,8 +302,8 @@ export async function analyse({
       category: options.category ?? null,
       periods,
       demandSignals: demand.available
-        ? 'referrals and unmet need per 10,000 registered patients'
-        : 'not available on this deployment (search feature not installed): shown as missing',
+        ? `referrals and unmet need recorded by link workers (${demand.period}) per 10,000 population`
+        : 'not available: shown as missing',
     },
     rows,
   };

@@ -15,4 +15,10 @@ export {
 } from './domain';
 export { linkWorkerSummary, summaryMarkdown, type LinkWorkerSummary } from './summary';
 export { gapCsv, GAP_CSV_COLUMNS } from './presenter';
-export { noDemandSignals, type DemandSignalSource, type DemandSignals } from './demand';
+export {
+  noDemandSignals,
+  recordedDemandSignals,
+  DEMAND_WINDOW_DAYS,
+  type DemandSignalSource,
+  type DemandSignals,
+} from './demand';
