@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './middleware/errorHandler';
 import { healthRouter } from './features/health';
 import { areasRouter } from './features/areas';
 import { directoryRouter } from './features/directory';
+import { searchRouter } from './features/search';
 import { importsRouter } from './features/imports';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
@@ -106,6 +107,8 @@ export function createApp(deps: AppDeps): Express {
     res.json({ tileUrl: deps.config.tileUrl, tileAttribution: deps.config.tileAttribution });
   });
   app.use(areasRouter(deps));
+  // Before the directory: its /api/services/:id would otherwise swallow /api/services/search and /map.
+  app.use(searchRouter(deps));
   app.use(directoryRouter(deps));
   app.use(importsRouter(deps));
   app.use(accountsRouter(deps));
