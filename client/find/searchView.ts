@@ -187,13 +187,17 @@ export function mapApiPath(view: FindView, bounds: Bounds, zoom: number): string
   return `/api/services/map?${params.toString()}`;
 }
 
-/** How far away a result is, in words: "1.2 km away", "Under 100 m away", or the remote/online wording. */
+/**
+ * How far away a result is, in words, rounded as the API's "why it matched" reasons are: "350 m away", "1.2 km away",
+ * "Under 10 m away", or "Phone/online — covers your area" for a remote service.
+ */
 export function distanceText(result: { distanceKm: number | null; remote: boolean }): string {
   if (result.remote) return 'Phone/online — covers your area';
-  if (result.distanceKm === null) return 'Distance not known';
-  if (result.distanceKm < 0.1) return 'Under 100 m away';
-  if (result.distanceKm < 10) return `${result.distanceKm.toFixed(1)} km away`;
-  return `${Math.round(result.distanceKm)} km away`;
+  const km = result.distanceKm;
+  if (km === null) return 'Distance not known';
+  if (km < 0.005) return 'Under 10 m away';
+  if (km < 1) return `${Math.round((km * 1000) / 10) * 10} m away`;
+  return `${km.toFixed(1)} km away`;
 }
 
 /** How many filters beyond the postcode are set (shown on the "Filters" toggle). */

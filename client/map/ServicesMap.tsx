@@ -171,7 +171,9 @@ function ServicesLayers({
       }
       if (inResults.has(f.serviceId)) continue;
       const { icon, label } = resultIcon(f.status, f.freshness, false);
+      // Not in the list, so not in the tab order either (the list is the accessible view): a labelled image.
       const m = marker([f.lat, f.lng], { icon, keyboard: false }).addTo(group);
+      m.getElement()?.setAttribute('role', 'img');
       m.getElement()?.setAttribute('aria-label', `${f.name}: ${label}`);
       const popup = document.createElement('div');
       const title = document.createElement('p');

@@ -84,7 +84,8 @@ export function ResultCard({
                 ✓{' '}
               </span>
             )}
-            Add to shortlist<span className="nhsuk-u-visually-hidden">: {result.name}</span>
+            Add <span className="nhsuk-u-visually-hidden">{result.name} </span>
+            to shortlist
           </button>
         </div>
       </article>

@@ -134,8 +134,9 @@ describe('searchApiPath and mapApiPath', () => {
 describe('distanceText and activeFilterCount', () => {
   it.each([
     [{ distanceKm: 1.234, remote: false }, '1.2 km away'],
-    [{ distanceKm: 0.05, remote: false }, 'Under 100 m away'],
-    [{ distanceKm: 23.6, remote: false }, '24 km away'],
+    [{ distanceKm: 0.334, remote: false }, '330 m away'],
+    [{ distanceKm: 0.004, remote: false }, 'Under 10 m away'],
+    [{ distanceKm: 23.64, remote: false }, '23.6 km away'],
     [{ distanceKm: null, remote: true }, 'Phone/online — covers your area'],
     [{ distanceKm: 3, remote: true }, 'Phone/online — covers your area'],
     [{ distanceKm: null, remote: false }, 'Distance not known'],
