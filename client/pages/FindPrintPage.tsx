@@ -57,20 +57,19 @@ function directionsUrl(l: LocationDto): string {
   return `https://www.google.com/maps/dir/?api=1&destination=${encodeURIComponent(destination)}`;
 }
 
+/** What it costs in plain words: "Free", or the fees and any priced options; never the same words twice. */
 function cost(s: ServiceDto): string {
-  const options = s.costOptions
-    .map((o) =>
-      [
-        o.option,
-        o.amount != null && Number(o.amount) > 0 ? `£${Number(o.amount).toFixed(2)}` : null,
-        o.amountDescription,
-      ]
-        .filter(Boolean)
-        .join(' – '),
-    )
-    .filter(Boolean);
-  const base = s.isFree ? 'Free' : (s.feesDescription ?? 'There may be a cost: ask the service');
-  return [s.isFree && s.feesDescription ? `Free. ${s.feesDescription}` : base, ...options].join('. ');
+  const priced = s.costOptions
+    .filter((o) => o.amount != null && Number(o.amount) > 0)
+    .map(
+      (o) =>
+        `${o.option ?? 'Cost'}: £${Number(o.amount).toFixed(2)}${o.amountDescription ? ` (${o.amountDescription})` : ''}`,
+    );
+  const fees = s.feesDescription?.trim() ?? '';
+  const parts = s.isFree
+    ? ['Free', ...(fees && !/^free\.?$/i.test(fees) ? [fees] : [])]
+    : [fees || 'There may be a cost: ask the service', ...priced];
+  return parts.join('. ');
 }
 
 /** One service on the handout. */

@@ -95,6 +95,9 @@ function problemsOf(error: ApiError): Partial<Record<keyof typeof FIELD_IDS, str
   return out;
 }
 
+/** A stable empty list, so the map is not redrawn on every render before results arrive. */
+const NO_RESULTS: SearchResultDto[] = [];
+
 const plural = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` : `${n} ${many}`);
 
 /** Find services page. */
@@ -153,7 +156,7 @@ export function FindServicesPage() {
     setSearchParams(findViewToParams({ ...view, sort }));
   };
 
-  const results = search.status === 'ready' ? search.results : [];
+  const results = search.status === 'ready' ? search.results : NO_RESULTS;
   const mapped = useMemo<MappedResult[]>(
     () =>
       results.flatMap((r) =>
