@@ -27,10 +27,11 @@ CREATE INDEX "service_search_terms_gin" ON "service_search" USING gin ("term_ids
 CREATE INDEX "service_search_areas_gin" ON "service_search" USING gin ("area_codes");--> statement-breakpoint
 -- Custom SQL: what the search table holds, and the triggers that keep it current in the same transaction as every
 -- directory write. A session may defer the triggers for a bulk load with SET LOCAL signpost.search_defer = 'on' and
--- must then call search_rebuild() before committing (scripts/seed-synthetic.ts does).
+-- must then call search_rebuild() before committing (scripts/seed-synthetic.ts does). lat/lng are rounded to 1e-9
+-- degrees (0.1 mm) so distance arithmetic never underflows on denormal coordinate differences.
 CREATE VIEW "service_search_source" AS
 SELECT s.id AS service_id, l.id AS location_id, s.organization_id,
-       l.geom, ST_Y(l.geom) AS lat, ST_X(l.geom) AS lng,
+       l.geom, round(ST_Y(l.geom)::numeric, 9)::float8 AS lat, round(ST_X(l.geom)::numeric, 9)::float8 AS lng,
        setweight(to_tsvector('english', s.name), 'A') || setweight(to_tsvector('english', o.name), 'B')
          || setweight(to_tsvector('english', s.description), 'C') AS tsv,
        ARRAY(

@@ -124,11 +124,14 @@ async function resolveWhere(
     };
   }
   if (q.lat !== undefined && q.lng !== undefined) {
-    const areaKeys = await repo.areaKeysAt(db, q.lat, q.lng);
-    const label = `${q.lat.toFixed(4)}, ${q.lng.toFixed(4)}`;
+    // Rounded to 1e-9 degrees (0.1 mm), as service_search stores them: no denormal arithmetic in SQL.
+    const lat = Math.round(q.lat * 1e9) / 1e9;
+    const lng = Math.round(q.lng * 1e9) / 1e9;
+    const areaKeys = await repo.areaKeysAt(db, lat, lng);
+    const label = `${lat.toFixed(4)}, ${lng.toFixed(4)}`;
     return {
-      where: { kind: 'centre', lat: q.lat, lng: q.lng, radiusKm, areaKeys },
-      centre: { lat: q.lat, lng: q.lng, label },
+      where: { kind: 'centre', lat, lng, radiusKm, areaKeys },
+      centre: { lat, lng, label },
       label: null,
     };
   }

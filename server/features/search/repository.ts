@@ -108,7 +108,9 @@ function filterConditions(f: FilterParams): SQL[] {
   if (f.termIds.length) c.push(sql`e.term_ids && ${sql.raw(uuidArray(f.termIds))}`);
   if (f.q) c.push(sql`e.tsv @@ websearch_to_tsquery('english', ${f.q})`);
   if (f.age != null) {
-    c.push(sql`(e.min_age is null or e.min_age <= ${f.age}) and (e.max_age is null or e.max_age >= ${f.age})`);
+    c.push(
+      sql`(e.min_age is null or e.min_age <= ${f.age}::float8) and (e.max_age is null or e.max_age >= ${f.age}::float8)`,
+    );
   }
   if (f.language) {
     // English is assumed for services that list no language.
