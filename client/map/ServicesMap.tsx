@@ -166,7 +166,11 @@ function ServicesLayers({
         }).addTo(group);
         m.getElement()?.setAttribute('aria-label', clusterLabel(f.count, f.byStatus));
         m.getElement()?.classList.add('signpost-cluster-marker');
-        m.on('click', () => map.setView([f.lat, f.lng], Math.min(map.getZoom() + 2, map.getMaxZoom())));
+        m.on('click', () => {
+          map.setView([f.lat, f.lng], Math.min(map.getZoom() + 2, map.getMaxZoom()));
+          // The cluster is redrawn away: keep keyboard focus on the map rather than losing it to the page.
+          map.getContainer().focus({ preventScroll: true });
+        });
         continue;
       }
       if (inResults.has(f.serviceId)) continue;

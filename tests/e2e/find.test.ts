@@ -3,6 +3,7 @@
  * filter to accepting services (and go Back), open a detail, shortlist two services, copy the summary, print the
  * handout; a postcode the API does not know; and the page at phone width. axe runs on every page.
  */
+import { sql } from 'drizzle-orm';
 import request from 'supertest';
 import type { Browser, Page } from 'playwright-core';
 import type { CapacityStatus } from '../../shared/capacity';
@@ -11,6 +12,7 @@ import { signedInAs } from '../helpers/auth';
 import { createOrganization, serviceBody } from '../helpers/directory';
 import { POSTCODES } from '../helpers/referenceFixture';
 import type { TestApp } from '../helpers/app';
+import { query } from '../../server/db';
 import {
   expectNoPageProblems,
   expectNoSeriousAxeViolations,
@@ -114,6 +116,33 @@ async function createServices(testApp: TestApp): Promise<void> {
   }
 }
 
+/** A town full of services far from the searched postcode, so England-wide map views have to cluster. */
+const CROWD = { count: 520, west: -1.65, south: 53.75, stepDeg: 0.004, perRow: 26 };
+
+/** Inserts CROWD services with one location each, directly (the search table's triggers index them). */
+async function createCrowd(testApp: TestApp): Promise<void> {
+  const db = testApp.database.db;
+  const org = await createOrganization(db, { name: 'Leeds Community Groups' });
+  await query(
+    db,
+    sql`with g as (select n from generate_series(1, ${CROWD.count}::int) n),
+        s as (
+          insert into services (organization_id, name, capacity_status, capacity_set_at, capacity_confirmed_at)
+          select ${org.id}::uuid, 'Leeds group ' || n, 'accepting', now(), now() from g order by n
+          returning id, name),
+        l as (
+          insert into locations (organization_id, postcode, geom)
+          select ${org.id}::uuid, 'LS1 ' || n, ST_SetSRID(ST_MakePoint(
+                   ${CROWD.west}::float8 + ((n - 1) % ${CROWD.perRow}::int) * ${CROWD.stepDeg}::float8,
+                   ${CROWD.south}::float8 + ((n - 1) / ${CROWD.perRow}::int) * ${CROWD.stepDeg}::float8), 4326)
+          from g order by n
+          returning id, postcode)
+        insert into service_at_locations (service_id, location_id)
+        select s.id, l.id from s join l on s.name = 'Leeds group ' || substring(l.postcode from 5)
+        returning service_id`,
+  );
+}
+
 let app: RunningApp;
 let browser: Browser;
 const opened: OpenedPage[] = [];
@@ -126,6 +155,7 @@ beforeAll(async () => {
       setup: async (testApp) => {
         await loadReferenceFixture(testApp);
         await createServices(testApp);
+        await createCrowd(testApp);
       },
     },
   );
@@ -336,6 +366,32 @@ describe('Find services in the browser', () => {
     await page.getByRole('button', { name: 'Hide map' }).waitFor();
     await markerOf(page, 'Ardwick debt advice').waitFor();
     await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+  });
+
+  it('when the map shows all of England, then it draws clusters with counts, and a cluster click zooms in', async () => {
+    const opening = await openPage(browser, app.baseUrl);
+    opened.push(opening);
+    const { page, problems } = opening;
+    const firstMap = page.waitForResponse((r) => r.url().includes('/api/services/map?') && r.status() === 200);
+    await page.goto('/find');
+    const answer = (await (await firstMap).json()) as { mode: string; total: number };
+    expect(answer).toMatchObject({ mode: 'clusters', total: CROWD.count + FIXTURES.filter((f) => f.offset).length });
+
+    const clusters = page.locator('.signpost-cluster-marker');
+    await clusters.first().waitFor();
+    const labels = await clusters.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    const counts = labels.map((l) => Number(/^(\d+) services?,/.exec(l)?.[1]));
+    // Every located service is somewhere in England's clusters: the crowd and the fixtures with a place.
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(CROWD.count + FIXTURES.filter((f) => f.offset).length);
+    const biggest = clusters.nth(counts.indexOf(Math.max(...counts)));
+    await expect(biggest.locator('.signpost-marker__letter').textContent()).resolves.toBe(String(Math.max(...counts)));
+    await page.getByText('Number of services in an area: zoom in to see them').waitFor();
+    await expectNoSeriousAxeViolations(page);
+
+    const zoomed = page.waitForResponse((r) => /\/api\/services\/map\?.*zoom=8/.test(r.url()));
+    await biggest.click();
+    await zoomed;
     expectNoPageProblems(problems);
   });
 });
