@@ -223,7 +223,10 @@ function ServicesLayers({
 export function ServicesMap({ onViewportChange, status = null, ...layers }: ServicesMapProps) {
   return (
     <div className="signpost-services-map">
-      <BaseMap ariaLabel="Map of services found" className="signpost-map--services">
+      <BaseMap
+        ariaLabel={layers.centre ? `Map of services near ${layers.centre.label}` : 'Map of England'}
+        className="signpost-map--services"
+      >
         <ServicesLayers {...layers} />
         <ViewportReporter onChange={onViewportChange} />
         {status && (
