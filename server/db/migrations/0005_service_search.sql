@@ -19,6 +19,17 @@ CREATE TABLE "service_search" (
 	"capacity_confirmed_at" timestamp with time zone
 );
 --> statement-breakpoint
+CREATE TABLE "service_search_cells" (
+	"level" smallint NOT NULL,
+	"gx" integer NOT NULL,
+	"gy" integer NOT NULL,
+	"status" text NOT NULL,
+	"n" integer NOT NULL,
+	"sum_lat" double precision NOT NULL,
+	"sum_lng" double precision NOT NULL,
+	CONSTRAINT "service_search_cells_level_gx_gy_status_pk" PRIMARY KEY("level","gx","gy","status")
+);
+--> statement-breakpoint
 ALTER TABLE "service_search" ADD CONSTRAINT "service_search_service_id_services_id_fk" FOREIGN KEY ("service_id") REFERENCES "public"."services"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "service_search_geom_gix" ON "service_search" USING gist ("geom");--> statement-breakpoint
 CREATE INDEX "service_search_service_idx" ON "service_search" USING btree ("service_id");--> statement-breakpoint
@@ -69,12 +80,15 @@ END $$;
 --> statement-breakpoint
 CREATE FUNCTION search_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+  PERFORM set_config('signpost.search_defer', 'on', true);
   DELETE FROM service_search;
   INSERT INTO service_search (service_id, location_id, organization_id, geom, lat, lng, tsv, term_ids, modes, languages,
     area_codes, open_days, min_age, max_age, is_free, remote, capacity_status, capacity_confirmed_at)
   SELECT service_id, location_id, organization_id, geom, lat, lng, tsv, term_ids, modes, languages,
     area_codes, open_days, min_age, max_age, is_free, remote, capacity_status, capacity_confirmed_at
   FROM service_search_source;
+  PERFORM search_cells_rebuild();
+  PERFORM set_config('signpost.search_defer', 'off', true);
 END $$;
 --> statement-breakpoint
 CREATE FUNCTION search_deferred() RETURNS boolean LANGUAGE sql STABLE AS $$
@@ -147,3 +161,39 @@ CREATE TRIGGER search_locations AFTER UPDATE OF geom ON locations
 --> statement-breakpoint
 CREATE TRIGGER search_taxonomy_terms AFTER UPDATE OF parent_id ON taxonomy_terms
   FOR EACH ROW EXECUTE FUNCTION search_on_related_row();
+--> statement-breakpoint
+-- The map grid: levels 7 and 10 (cells of 45/2^level degrees), rebuilt whole by search_rebuild() and adjusted row by
+-- row as service_search changes.
+CREATE FUNCTION search_cells_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM service_search_cells;
+  INSERT INTO service_search_cells (level, gx, gy, status, n, sum_lat, sum_lng)
+  SELECT lv.level, floor(e.lng / (45.0::float8 / power(2::float8, lv.level)))::int, floor(e.lat / (45.0::float8 / power(2::float8, lv.level)))::int,
+         coalesce(e.capacity_status, ''), count(*), sum(e.lat), sum(e.lng)
+  FROM service_search e CROSS JOIN (VALUES (7), (10)) AS lv(level)
+  WHERE e.lat IS NOT NULL
+  GROUP BY 1, 2, 3, 4;
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION search_cells_on_row() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  r service_search;
+  delta int;
+BEGIN
+  IF search_deferred() THEN RETURN NULL; END IF;
+  IF TG_OP = 'INSERT' THEN r := NEW; delta := 1; ELSE r := OLD; delta := -1; END IF;
+  IF r.lat IS NULL THEN RETURN NULL; END IF;
+  INSERT INTO service_search_cells AS c (level, gx, gy, status, n, sum_lat, sum_lng)
+  SELECT lv.level, floor(r.lng / (45.0::float8 / power(2::float8, lv.level)))::int, floor(r.lat / (45.0::float8 / power(2::float8, lv.level)))::int,
+         coalesce(r.capacity_status, ''), delta, delta * r.lat, delta * r.lng
+  FROM (VALUES (7), (10)) AS lv(level)
+  ON CONFLICT (level, gx, gy, status) DO UPDATE
+    SET n = c.n + excluded.n, sum_lat = c.sum_lat + excluded.sum_lat, sum_lng = c.sum_lng + excluded.sum_lng;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER search_cells AFTER INSERT OR DELETE ON service_search
+  FOR EACH ROW EXECUTE FUNCTION search_cells_on_row();
+--> statement-breakpoint
+-- Index the directory that already exists.
+SELECT search_rebuild();

@@ -11,6 +11,8 @@ import {
   index,
   integer,
   pgTable,
+  primaryKey,
+  smallint,
   text,
   timestamp,
   uuid,
@@ -58,4 +60,23 @@ export const serviceSearch = pgTable(
     index('service_search_terms_gin').using('gin', t.termIds),
     index('service_search_areas_gin').using('gin', t.areaCodes),
   ],
+);
+
+/**
+ * Pre-aggregated map grid (derived; maintained by a trigger on service_search): per zoom level 7 and 10, cells of
+ * 45/2^level degrees (the map's cluster cell at that zoom), counts and coordinate sums per capacity status
+ * ('' = never set), so England- and region-wide map views never scan every service.
+ */
+export const serviceSearchCells = pgTable(
+  'service_search_cells',
+  {
+    level: smallint('level').notNull(),
+    gx: integer('gx').notNull(),
+    gy: integer('gy').notNull(),
+    status: text('status').notNull(),
+    n: integer('n').notNull(),
+    sumLat: doublePrecision('sum_lat').notNull(),
+    sumLng: doublePrecision('sum_lng').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.gx, t.gy, t.status] })],
 );

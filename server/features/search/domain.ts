@@ -22,7 +22,15 @@ export const PCN_NEAR_KM = 2;
 export const MAP_POINT_LIMIT = 500;
 
 /** Cluster cell size in degrees for a zoom level: about 1/8 of a 256-pixel tile (32 px cells). */
-export const clusterCellDeg = (zoom: number): number => 360 / 2 ** zoom / 8;
+export const clusterCellDeg = (zoom: number): number => 45 / 2 ** zoom;
+/** At most this many cluster cells across either side of the view (caps the payload whatever zoom is asked). */
+export const MAP_MAX_CELLS_ACROSS = 32;
+
+/** The zoom whose cells cluster a box: the asked zoom, coarsened until the box is at most 32 cells across. */
+export function clusterZoom(bbox: { west: number; south: number; east: number; north: number }, zoom: number): number {
+  const across = Math.max(bbox.east - bbox.west, bbox.north - bbox.south);
+  return Math.max(0, Math.min(zoom, Math.floor(Math.log2((45 * MAP_MAX_CELLS_ACROSS) / across))));
+}
 
 interface Cursor {
   /** sort the cursor belongs to */
@@ -227,6 +235,20 @@ export async function map({
     const points = await repo.pointsInBox(db, q.bbox, filters, MAP_POINT_LIMIT);
     return presentMap({ mode: 'points', points, clusters: [], policy: { staleDays, now } });
   }
-  const clusters = await repo.clustersInBox(db, q.bbox, filters, clusterCellDeg(q.zoom));
+  const zoom = clusterZoom(q.bbox, q.zoom);
+  // Only capacity status filters: the pre-aggregated grid answers (no scan of every service in the view).
+  const statusOnly =
+    !filters.termIds.length &&
+    !filters.q &&
+    filters.age == null &&
+    !filters.language &&
+    !filters.modes.length &&
+    filters.free == null &&
+    !filters.openOn &&
+    !filters.confirmedSince;
+  const clusters =
+    statusOnly && zoom <= Math.max(...repo.CELL_LEVELS)
+      ? await repo.clustersFromCells(db, q.bbox, filters.statuses, zoom)
+      : await repo.clustersInBox(db, q.bbox, filters, clusterCellDeg(zoom));
   return presentMap({ mode: 'clusters', points: [], clusters, policy: { staleDays, now } });
 }

@@ -379,3 +379,36 @@ export async function pointsInBox(db: Db, bbox: BboxValue, filters: FilterParams
         order by e.service_id, e.location_id limit ${limit}`,
   );
 }
+
+/** Levels of the pre-aggregated map grid (service_search_cells): cells of 45/2^level degrees. */
+export const CELL_LEVELS = [7, 10] as const;
+
+/**
+ * Grid clusters at `zoom` (≤ 10) from the pre-aggregated grid: the finest stored level at or above the zoom, merged
+ * 2^(level − zoom) cells at a time. Cells overlapping the box count whole. Only the capacity status filter applies.
+ */
+export async function clustersFromCells(
+  db: Db,
+  bbox: BboxValue,
+  statuses: string[] | null,
+  zoom: number,
+): Promise<ClusterRow[]> {
+  const level: number = CELL_LEVELS.find((l) => l >= zoom) ?? 10;
+  const cell = 45 / 2 ** level;
+  const factor = 2 ** (level - Math.min(zoom, level));
+  const statusSql = statuses ? sql` and status = any(${textArray(statuses)})` : sql``;
+  return query<ClusterRow>(
+    db,
+    sql`select (sum(sum_lat) / sum(n))::float8 as lat, (sum(sum_lng) / sum(n))::float8 as lng, sum(n)::int as count,
+          jsonb_object_agg(case when status = '' then 'null' else status end, n) as by_status
+        from (select floor(gx / ${factor}::float8) as cx, floor(gy / ${factor}::float8) as cy, status,
+                     sum(n) as n, sum(sum_lat) as sum_lat, sum(sum_lng) as sum_lng
+              from service_search_cells
+              where level = ${level} and n > 0
+                and gx between ${Math.floor(bbox.west / cell)} and ${Math.floor(bbox.east / cell)}
+                and gy between ${Math.floor(bbox.south / cell)} and ${Math.floor(bbox.north / cell)}${statusSql}
+              group by 1, 2, 3) g
+        where n > 0
+        group by cx, cy`,
+  );
+}

@@ -1,6 +1,6 @@
 /** Test factories for search: a public service placed at a point, with the fields search filters on. */
 import { sql } from 'drizzle-orm';
-import { schema, type Db } from '../../../server/db';
+import { query, schema, type Db } from '../../../server/db';
 import { createOrganization } from '../../helpers/directory';
 
 /** What to place. */
@@ -95,4 +95,31 @@ export function offset(from: { lat: number; lng: number }, km: number, bearingDe
   const lng2 =
     lng1 + Math.atan2(Math.sin(b) * Math.sin(d) * Math.cos(lat1), Math.cos(d) - Math.sin(lat1) * Math.sin(lat2));
   return { lat: (lat2 * 180) / Math.PI, lng: (lng2 * 180) / Math.PI };
+}
+
+/** Inserts many services at once (one location each) for an organisation; returns their ids in input order. */
+export async function placeMany(
+  db: Db,
+  organizationId: string,
+  points: { lat: number; lng: number; status?: string | null }[],
+): Promise<string[]> {
+  if (!points.length) return [];
+  const list = (values: (string | number | null | undefined)[]) =>
+    `{${values.map((v) => (v == null ? 'NULL' : String(v))).join(',')}}`;
+  const rows = await query<{ id: string }>(
+    db,
+    sql`with p as (select * from unnest(${list(points.map((p) => p.lat))}::float8[], ${list(points.map((p) => p.lng))}::float8[],
+                                         ${list(points.map((p) => (p.status === undefined ? 'accepting' : p.status)))}::text[])
+                    with ordinality as p(lat, lng, status, i)),
+         s as (insert into services (organization_id, name, capacity_status, capacity_confirmed_at)
+               select ${organizationId}, 'Point ' || i, status, case when status is null then null else now() end
+               from p order by i returning id, name),
+         l as (insert into locations (organization_id, name, geom)
+               select ${organizationId}, 'Point ' || i, ST_SetSRID(ST_MakePoint(lng, lat), 4326) from p order by i
+               returning id, name),
+         x as (insert into service_at_locations (service_id, location_id)
+               select s.id, l.id from s join l on l.name = s.name)
+     select s.id from s order by substring(s.name from 7)::int`,
+  );
+  return rows.map((r) => r.id);
 }
