@@ -126,10 +126,15 @@ export function FindServicesPage() {
     if (missingPostcode) return { postcode: 'Enter a postcode' };
     return search.status === 'error' ? problemsOf(search.error) : {};
   }, [missingPostcode, search]);
-  const problems: FormProblem[] = Object.entries(fieldErrors).map(([key, message]) => ({
-    fieldId: FIELD_IDS[key as keyof typeof FIELD_IDS],
-    message,
-  }));
+  // Memoised: the summary takes focus whenever it gets a new list, which must not happen on every keystroke.
+  const problems = useMemo<FormProblem[]>(
+    () =>
+      Object.entries(fieldErrors).map(([key, message]) => ({
+        fieldId: FIELD_IDS[key as keyof typeof FIELD_IDS],
+        message,
+      })),
+    [fieldErrors],
+  );
   const isFieldError = problems.length > 0;
 
   usePageTitle(

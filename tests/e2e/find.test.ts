@@ -230,6 +230,13 @@ describe('Find services in the browser', () => {
     await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(
       `result-${byName('Rusholme walking group').id}`,
     );
+    // And by keyboard: Enter on a focused marker focuses its card, whose marker stays highlighted.
+    await markerOf(page, 'Hulme art club').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe(
+      `result-${byName('Hulme art club').id}`,
+    );
+    await expect(markerOf(page, 'Hulme art club').getAttribute('class')).resolves.toContain('is-active');
     await expectNoSeriousAxeViolations(page);
 
     // Filter to services accepting people now (accepting or limited places).
@@ -325,6 +332,11 @@ describe('Find services in the browser', () => {
     await expect(page.locator('#find-postcode-error').textContent()).resolves.toBe(`Error: ${message}`);
     await expect(page.getByLabel('Postcode', { exact: true }).getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(page.title()).resolves.toMatch(/^Error: /);
+    // The summary's link leads to the field, and typing there keeps the focus there.
+    await link.click();
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('find-postcode');
+    await page.keyboard.type(' ');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('find-postcode');
     await expectNoSeriousAxeViolations(page);
 
     // The only failures are the API's 400 for the unknown postcode (and Chromium's console line about it).
