@@ -62,6 +62,16 @@ function iconElement(className: string, text: string): HTMLElement {
   return element;
 }
 
+/** Makes Enter and Space activate a focusable marker, as they would a button (Leaflet only handles the pointer). */
+function onActivateKey(element: HTMLElement | undefined, action: () => void): void {
+  element?.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    event.stopPropagation();
+    action();
+  });
+}
+
 function resultIcon(status: CapacityStatus | null, freshness: CapacityFreshness | null, isLinked: boolean) {
   const style = markerStyleOf(status, freshness);
   const classes = ['signpost-marker', style.className];
@@ -141,6 +151,7 @@ function ServicesLayers({
       m.on('mouseover', () => handlers.current.onActivate(r.serviceId));
       m.on('mouseout', () => handlers.current.onActivate(null));
       m.on('click', () => handlers.current.onSelect(r.serviceId));
+      onActivateKey(element, () => handlers.current.onSelect(r.serviceId));
       linked.current.set(r.serviceId, m);
     }
     performance.mark(SERVICES_MAP_RENDERED_MARK, { detail: { count: results.length } });
@@ -166,11 +177,13 @@ function ServicesLayers({
         }).addTo(group);
         m.getElement()?.setAttribute('aria-label', clusterLabel(f.count, f.byStatus));
         m.getElement()?.classList.add('signpost-cluster-marker');
-        m.on('click', () => {
+        const zoomIn = () => {
           map.setView([f.lat, f.lng], Math.min(map.getZoom() + 2, map.getMaxZoom()));
           // The cluster is redrawn away: keep keyboard focus on the map rather than losing it to the page.
           map.getContainer().focus({ preventScroll: true });
-        });
+        };
+        m.on('click', zoomIn);
+        onActivateKey(m.getElement(), zoomIn);
         continue;
       }
       if (inResults.has(f.serviceId)) continue;
