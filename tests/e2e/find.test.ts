@@ -116,29 +116,32 @@ async function createServices(testApp: TestApp): Promise<void> {
   }
 }
 
-/** A town full of services far from the searched postcode, so England-wide map views have to cluster. */
-const CROWD = { count: 520, west: -1.65, south: 53.75, stepDeg: 0.004, perRow: 26 };
+/**
+ * A town full of services 28–39 km from the searched postcode: outside its 5 km searches, inside a 50 km one (more
+ * than a page), and more than the map API draws as points, so England-wide map views have to cluster.
+ */
+const CROWD = { count: 520, west: -2.0, south: 53.68, stepDeg: 0.004, perRow: 26 };
 
 /** Inserts CROWD services with one location each, directly (the search table's triggers index them). */
 async function createCrowd(testApp: TestApp): Promise<void> {
   const db = testApp.database.db;
-  const org = await createOrganization(db, { name: 'Leeds Community Groups' });
+  const org = await createOrganization(db, { name: 'Pennine Community Groups' });
   await query(
     db,
     sql`with g as (select n from generate_series(1, ${CROWD.count}::int) n),
         s as (
           insert into services (organization_id, name, capacity_status, capacity_set_at, capacity_confirmed_at)
-          select ${org.id}::uuid, 'Leeds group ' || n, 'accepting', now(), now() from g order by n
+          select ${org.id}::uuid, 'Pennine group ' || n, 'accepting', now(), now() from g order by n
           returning id, name),
         l as (
           insert into locations (organization_id, postcode, geom)
-          select ${org.id}::uuid, 'LS1 ' || n, ST_SetSRID(ST_MakePoint(
+          select ${org.id}::uuid, 'OL1 ' || n, ST_SetSRID(ST_MakePoint(
                    ${CROWD.west}::float8 + ((n - 1) % ${CROWD.perRow}::int) * ${CROWD.stepDeg}::float8,
                    ${CROWD.south}::float8 + ((n - 1) / ${CROWD.perRow}::int) * ${CROWD.stepDeg}::float8), 4326)
           from g order by n
           returning id, postcode)
         insert into service_at_locations (service_id, location_id)
-        select s.id, l.id from s join l on s.name = 'Leeds group ' || substring(l.postcode from 5)
+        select s.id, l.id from s join l on s.name = 'Pennine group ' || substring(l.postcode from 5)
         returning service_id`,
   );
 }
@@ -406,6 +409,44 @@ describe('Find services in the browser', () => {
     await biggest.focus();
     await page.keyboard.press('Enter');
     await zoomed;
+    expectNoPageProblems(problems);
+  });
+
+  it('when a search finds more than a page, then "Load more results" brings the rest in order, each once', async () => {
+    const opening = await openPage(browser, app.baseUrl);
+    opened.push(opening);
+    const { page, problems } = opening;
+    await page.goto('/find?postcode=M13%209PL&radiusKm=50&sort=distance');
+    await page.locator('.signpost-find-count').getByText('found within 50 km of M13 9PL, and more to load').waitFor();
+
+    const cards = page.locator('article.signpost-find-result');
+    const more = page.getByRole('button', { name: 'Load more results' });
+    let isFirst = true;
+    while ((await more.count()) > 0) {
+      const before = await cards.count();
+      await more.click();
+      await page.waitForFunction((n) => document.querySelectorAll('article.signpost-find-result').length > n, before);
+      if (isFirst) {
+        // Focus moves to the first new result, so keyboard users carry on from there.
+        await page.waitForFunction(
+          (n) => document.activeElement === document.querySelectorAll('article.signpost-find-result')[n],
+          before,
+        );
+        isFirst = false;
+      }
+      await page.waitForFunction(() => !document.querySelector('button[disabled].nhsuk-button--secondary'));
+    }
+    expect(isFirst).toBe(false);
+
+    const names = await resultNames(page);
+    expect(names).toHaveLength(CROWD.count + FIXTURES.length);
+    expect(new Set(names).size).toBe(names.length);
+    const kms = (await page.locator('.signpost-find-result__distance strong').allTextContents()).flatMap((d) => {
+      const m = /^([\d.]+) (m|km) away$/.exec(d);
+      return m ? [Number(m[1]) / (m[2] === 'm' ? 1000 : 1)] : [];
+    });
+    expect(kms).toHaveLength(CROWD.count + FIXTURES.filter((f) => f.offset).length);
+    expect(kms).toEqual([...kms].sort((a, b) => a - b));
     expectNoPageProblems(problems);
   });
 });
