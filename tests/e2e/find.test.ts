@@ -449,4 +449,25 @@ describe('Find services in the browser', () => {
     expect(kms).toEqual([...kms].sort((a, b) => a - b));
     expectNoPageProblems(problems);
   });
+
+  it('when a type of support is chosen, then only services in it or its children are listed, and the URL says so', async () => {
+    const opening = await openPage(browser, app.baseUrl);
+    opened.push(opening);
+    const { page, problems } = opening;
+    await page.goto('/find?postcode=M13%209PL');
+    const status = page.locator('.signpost-find-count');
+    await status.getByText(`${FIXTURES.length} services found`).waitFor();
+
+    await page.getByText('Filters', { exact: true }).click();
+    // "Advice" includes its children (debt advice among them).
+    await page.getByLabel('Type of support').selectOption({ label: 'Advice' });
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.waitForURL(/category=advice$/);
+    const advice = FIXTURES.filter((f) => f.category === 'advice' || f.category.startsWith('advice.'));
+    await status.getByText(`${advice.length === 1 ? '1 service' : `${advice.length} services`} found`).waitFor();
+    expect((await resultNames(page)).sort()).toEqual(advice.map((f) => f.name).sort());
+    await expect(page.getByText('Filters (1 set)').count()).resolves.toBe(1);
+    await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+  });
 });
