@@ -325,6 +325,21 @@ describe('remote services', () => {
       'Online course for England',
     ]);
   });
+
+  it('when ranking by relevance, then a remote service counts as being at the edge of the radius', async () => {
+    await placeService(db, {
+      name: 'Remote helpline',
+      modes: ['phone'],
+      at: offset(A, 120, 0),
+      areas: [{ areaType: 'icb', areaCode: ICB_A }],
+    });
+    await placeService(db, { name: 'Near waitlist', status: 'waitlist', at: offset(A, 1, 0) }); // 1 + 5 × 0.3
+    await placeService(db, { name: 'Near full', status: 'not_accepting', at: offset(A, 0.5, 0) }); // 0.5 + 5 × 0.6
+    await placeService(db, { name: 'Edge stale', confirmedDaysAgo: 30, at: offset(A, 4.9, 0) }); // 4.9 + 5 × 0.2
+    const res = await search({ postcode: 'M13 9PL' });
+    expect(names(res)).toEqual(['Near waitlist', 'Near full', 'Remote helpline', 'Edge stale']);
+    expect(res.results[2]).toMatchObject({ remote: true });
+  });
 });
 
 describe('pagination', () => {

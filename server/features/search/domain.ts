@@ -175,7 +175,7 @@ export async function search({
   const { where, centre, label } = await resolveWhere(db, q);
   const { filters, terms } = await resolveFilters(db, q, now, staleDays);
   const limit = q.limit ?? SEARCH_PAGE.default;
-  const hits = await repo.searchPage(db, {
+  const pageArgs = {
     where,
     filters,
     sort,
@@ -183,7 +183,8 @@ export async function search({
     staleDays,
     after: cursor ? { k: cursor.k, id: cursor.id } : null,
     limit: limit + 1,
-  });
+  };
+  const hits = (await nearPass(db, pageArgs)) ?? (await repo.searchPage(db, pageArgs));
   const page = hits.slice(0, limit);
   const details = await repo.pageDetails(
     db,
@@ -207,6 +208,26 @@ export async function search({
     centre,
     radiusKm: where.kind === 'bbox' ? null : where.radiusKm,
   };
+}
+
+/** The first pass looks within this fraction of the radius (at least 1 km). */
+export const NEAR_PASS_FRACTION = 1 / 8;
+
+/**
+ * A cheaper first pass for relevance and distance order around a centre: search only within r = R/8 (1/64 of the
+ * area), without remote services. Every sort key is at least `distance − keyword bonus` and remote services' keys are
+ * at least R, so when this pass fills the page with keys all below `r − keyword bonus`, nothing further out could rank
+ * among them and the page is exact. Otherwise (sparse areas, deep pages, few matches) undefined: search the radius.
+ */
+async function nearPass(db: Db, args: Parameters<typeof repo.searchPage>[1]): Promise<repo.SearchHitRow[] | undefined> {
+  const { where, sort } = args;
+  if (where.kind !== 'centre' || sort === 'updated') return undefined;
+  const within = Math.max(1, where.radiusKm * NEAR_PASS_FRACTION);
+  if (within >= where.radiusKm) return undefined;
+  const bonus = sort === 'relevance' && args.filters.q ? where.radiusKm * repo.RELEVANCE.keyword : 0;
+  const hits = await repo.searchPage(db, { ...args, withinKm: within });
+  const last = hits[args.limit - 1];
+  return hits.length === args.limit && last && last.k < within - bonus ? hits : undefined;
 }
 
 /**

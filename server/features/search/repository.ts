@@ -211,6 +211,8 @@ export async function searchPage(
     staleDays: number;
     after: KeysetPosition | null;
     limit: number;
+    /** Only look this far from a centre (a first, cheaper pass; remote services left out); default the radius. */
+    withinKm?: number;
   },
 ): Promise<SearchHitRow[]> {
   const { where, filters, sort, now } = args;
@@ -229,10 +231,11 @@ export async function searchPage(
     radius = where.radiusKm;
     const d = distanceKm(where.lat, where.lng);
     let near: SQL;
+    const within = Math.min(args.withinKm ?? where.radiusKm, where.radiusKm);
     if (where.kind === 'centre') {
       near = sql`select ${cols}, ${d} as d, false as by_area, ${rank} as rk from service_search e
-        where e.geom && ${envelope(degreeBox(where.lat, where.lng, where.radiusKm))}
-          and ${d} <= ${where.radiusKm}::float8${filterSql}`;
+        where e.geom && ${envelope(degreeBox(where.lat, where.lng, within))}
+          and ${d} <= ${within}::float8${filterSql}`;
     } else {
       // In or near the PCN's catchment: inside it, or within radiusKm of its edge.
       const deg = degreeBox(0, 0, where.radiusKm).north * 2;
@@ -242,10 +245,11 @@ export async function searchPage(
           and (ST_Intersects(p.geom, e.geom)
                or ST_DistanceSphere(e.geom, ST_ClosestPoint(p.geom, e.geom)) <= ${where.radiusKm * 1000}::float8)${filterSql}`;
     }
-    const remote = where.areaKeys.length
-      ? sql` union all select ${cols}, case when e.lat is null then null else ${d} end as d, true as by_area, ${rank} as rk
+    const remote =
+      where.areaKeys.length && args.withinKm === undefined
+        ? sql` union all select ${cols}, case when e.lat is null then null else ${d} end as d, true as by_area, ${rank} as rk
           from service_search e where e.remote and e.area_codes && ${textArray(where.areaKeys)}${filterSql}`
-      : sql``;
+        : sql``;
     candidates = sql`${near}${remote}`;
   }
 
@@ -262,7 +266,7 @@ export async function searchPage(
       ? sql`coalesce(b.d, 1e9::float8)`
       : sort === 'updated'
         ? sql`-coalesce(extract(epoch from b.capacity_confirmed_at)::float8, 0)`
-        : sql`coalesce(b.d, ${radius}::float8) + ${radius}::float8 * ${penalty} - ${radius * RELEVANCE.keyword}::float8 * b.rk`;
+        : sql`(case when b.by_area or b.d is null then ${radius}::float8 else b.d end) + ${radius}::float8 * ${penalty} - ${radius * RELEVANCE.keyword}::float8 * b.rk`;
   const after = args.after ? sql`where (k, service_id) > (${args.after.k}::float8, ${args.after.id}::uuid)` : sql``;
 
   return query<SearchHitRow>(
