@@ -152,6 +152,9 @@ async function main() {
     }
     const bareP95 = percentile(bare, 95);
 
+    // Baseline in the same run (the machine is shared and noisy): a trivial endpoint.
+    const healthz = await time(Array.from({ length: n }, () => `${server.url}/healthz`));
+
     // Throughput: 5 km searches at rotating centres, 16 connections for 10 s.
     let k = 0;
     const paths = points.map((p, i) => url(p, i, '&radiusKm=5').slice(server.url.length));
@@ -191,6 +194,7 @@ async function main() {
         n,
         ...results,
         bareNearest5km: { p50Ms: r2(percentile(bare, 50)), p95Ms: r2(bareP95) },
+        baselineHealthz: healthz,
         ratioApiToBareP95: r2(searchP95 / bareP95),
         throughput: {
           connections: 16,

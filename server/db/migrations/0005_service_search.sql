@@ -34,7 +34,6 @@ ALTER TABLE "service_search" ADD CONSTRAINT "service_search_service_id_services_
 CREATE INDEX "service_search_geom_gix" ON "service_search" USING gist ("geom");--> statement-breakpoint
 CREATE INDEX "service_search_service_idx" ON "service_search" USING btree ("service_id");--> statement-breakpoint
 CREATE INDEX "service_search_tsv_gin" ON "service_search" USING gin ("tsv");--> statement-breakpoint
-CREATE INDEX "service_search_terms_gin" ON "service_search" USING gin ("term_ids");--> statement-breakpoint
 CREATE INDEX "service_search_areas_gin" ON "service_search" USING gin ("area_codes");--> statement-breakpoint
 -- Custom SQL: what the search table holds, and the triggers that keep it current in the same transaction as every
 -- directory write. A session may defer the triggers for a bulk load with SET LOCAL signpost.search_defer = 'on' and
@@ -163,7 +162,7 @@ CREATE TRIGGER search_locations AFTER UPDATE OF geom ON locations
 CREATE TRIGGER search_taxonomy_terms AFTER UPDATE OF parent_id ON taxonomy_terms
   FOR EACH ROW EXECUTE FUNCTION search_on_related_row();
 --> statement-breakpoint
--- The map grid: levels 7 and 10 (cells of 45/2^level degrees), rebuilt whole by search_rebuild() and adjusted row by
+-- The map grid: levels 7, 8 and 10 (cells of 45/2^level degrees), rebuilt whole by search_rebuild() and adjusted row by
 -- row as service_search changes.
 CREATE FUNCTION search_cells_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -171,7 +170,7 @@ BEGIN
   INSERT INTO service_search_cells (level, gx, gy, status, n, sum_lat, sum_lng)
   SELECT lv.level, floor(e.lng / (45.0::float8 / power(2::float8, lv.level)))::int, floor(e.lat / (45.0::float8 / power(2::float8, lv.level)))::int,
          coalesce(e.capacity_status, ''), count(*), sum(e.lat), sum(e.lng)
-  FROM service_search e CROSS JOIN (VALUES (7), (10)) AS lv(level)
+  FROM service_search e CROSS JOIN (VALUES (7), (8), (10)) AS lv(level)
   WHERE e.lat IS NOT NULL
   GROUP BY 1, 2, 3, 4;
 END $$;
@@ -187,7 +186,7 @@ BEGIN
   INSERT INTO service_search_cells AS c (level, gx, gy, status, n, sum_lat, sum_lng)
   SELECT lv.level, floor(r.lng / (45.0::float8 / power(2::float8, lv.level)))::int, floor(r.lat / (45.0::float8 / power(2::float8, lv.level)))::int,
          coalesce(r.capacity_status, ''), delta, delta * r.lat, delta * r.lng
-  FROM (VALUES (7), (10)) AS lv(level)
+  FROM (VALUES (7), (8), (10)) AS lv(level)
   ON CONFLICT (level, gx, gy, status) DO UPDATE
     SET n = c.n + excluded.n, sum_lat = c.sum_lat + excluded.sum_lat, sum_lng = c.sum_lng + excluded.sum_lng;
   RETURN NULL;

@@ -37,7 +37,10 @@ export const serviceSearch = pgTable(
     lng: doublePrecision('lng'),
     /** English full-text vector: service name (A), organisation name (B), description (C). */
     tsv: tsvector('tsv').notNull(),
-    /** Taxonomy term ids of the service and all their ancestors. */
+    /**
+     * Taxonomy term ids of the service and all their ancestors. Deliberately not indexed: a category always comes with a
+     * place, and a GIN index tempted the planner into scanning every service of a popular category.
+     */
     termIds: uuid('term_ids').array().notNull(),
     modes: text('modes').array().notNull(),
     languages: text('languages').array().notNull(),
@@ -57,13 +60,12 @@ export const serviceSearch = pgTable(
     index('service_search_geom_gix').using('gist', t.geom),
     index('service_search_service_idx').on(t.serviceId),
     index('service_search_tsv_gin').using('gin', t.tsv),
-    index('service_search_terms_gin').using('gin', t.termIds),
     index('service_search_areas_gin').using('gin', t.areaCodes),
   ],
 );
 
 /**
- * Pre-aggregated map grid (derived; maintained by a trigger on service_search): per zoom level 7 and 10, cells of
+ * Pre-aggregated map grid (derived; maintained by a trigger on service_search): per zoom level 7, 8 and 10, cells of
  * 45/2^level degrees (the map's cluster cell at that zoom), counts and coordinate sums per capacity status
  * ('' = never set), so England- and region-wide map views never scan every service.
  */

@@ -385,7 +385,7 @@ export async function pointsInBox(db: Db, bbox: BboxValue, filters: FilterParams
 }
 
 /** Levels of the pre-aggregated map grid (service_search_cells): cells of 45/2^level degrees. */
-export const CELL_LEVELS = [7, 10] as const;
+export const CELL_LEVELS = [7, 8, 10] as const;
 
 /**
  * Grid clusters at `zoom` (≤ 10) from the pre-aggregated grid: the finest stored level at or above the zoom, merged
