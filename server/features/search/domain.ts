@@ -210,24 +210,30 @@ export async function search({
   };
 }
 
-/** The first pass looks within this fraction of the radius (at least 1 km). */
-export const NEAR_PASS_FRACTION = 1 / 8;
+/** The near passes look within these fractions of the radius (at least 1 km), in turn. */
+export const NEAR_PASS_FRACTIONS = [1 / 8, 1 / 3] as const;
 
 /**
- * A cheaper first pass for relevance and distance order around a centre: search only within r = R/8 (1/64 of the
- * area), without remote services. Every sort key is at least `distance − keyword bonus` and remote services' keys are
- * at least R, so when this pass fills the page with keys all below `r − keyword bonus`, nothing further out could rank
- * among them and the page is exact. Otherwise (sparse areas, deep pages, few matches) undefined: search the radius.
+ * Cheaper first passes for relevance and distance order around a centre: search only within r = R/8, then R/3 (1/64
+ * and 1/9 of the area), without remote services. Every sort key is at least `distance − keyword bonus` and remote
+ * services' keys are at least R, so when a pass fills the page with keys all below `r − keyword bonus`, nothing
+ * further out could rank among them and the page is exact. Otherwise (sparse areas, deep pages, few matches)
+ * undefined: search the whole radius.
  */
 async function nearPass(db: Db, args: Parameters<typeof repo.searchPage>[1]): Promise<repo.SearchHitRow[] | undefined> {
   const { where, sort } = args;
   if (where.kind !== 'centre' || sort === 'updated') return undefined;
-  const within = Math.max(1, where.radiusKm * NEAR_PASS_FRACTION);
-  if (within >= where.radiusKm) return undefined;
   const bonus = sort === 'relevance' && args.filters.q ? where.radiusKm * repo.RELEVANCE.keyword : 0;
-  const hits = await repo.searchPage(db, { ...args, withinKm: within });
-  const last = hits[args.limit - 1];
-  return hits.length === args.limit && last && last.k < within - bonus ? hits : undefined;
+  let tried = 0;
+  for (const fraction of NEAR_PASS_FRACTIONS) {
+    const within = Math.max(1, where.radiusKm * fraction);
+    if (within >= where.radiusKm || within <= tried) continue;
+    tried = within;
+    const hits = await repo.searchPage(db, { ...args, withinKm: within });
+    const last = hits[args.limit - 1];
+    if (hits.length === args.limit && last && last.k < within - bonus) return hits;
+  }
+  return undefined;
 }
 
 /**
