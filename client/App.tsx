@@ -24,6 +24,7 @@ import { SIGN_IN_PATH } from './journeys';
 
 // Leaflet (about 150 kB) only loads when someone opens a map page.
 const FindServicesPage = lazy(() => import('./pages/FindServicesPage').then((m) => ({ default: m.FindServicesPage })));
+const FindPrintPage = lazy(() => import('./pages/FindPrintPage').then((m) => ({ default: m.FindPrintPage })));
 
 /** Root component: the router and its routes. */
 export function App() {
@@ -34,6 +35,7 @@ export function App() {
           <Route element={<AppLayout />}>
             <Route index element={<HomePage />} />
             <Route path="find" element={<FindServicesPage />} />
+            <Route path="find/print" element={<FindPrintPage />} />
             <Route path="my-organisation" element={<MyOrganisationPage />} />
             <Route path="my-organisation/services/new" element={<ServiceEditorPage />} />
             <Route path="my-organisation/services/:id/edit" element={<ServiceEditorPage />} />

@@ -2,7 +2,8 @@
  * npm run seed:synthetic -- --services 500000 --seed 1 [--dry-run]: a deterministic synthetic directory for
  * benchmarks, spread over England in proportion to Census 2021 residents (LSOA centres, jittered by up to ~400 m).
  * Re-running replaces the previous synthetic rows (source = synthetic); real and demo data are untouched.
- * Needs the reference data (LSOAs) and the taxonomy in the database.
+ * Needs the reference data (LSOAs) and the taxonomy in the database. Run it inside a transaction (main does): the
+ * search triggers are deferred for the load and service_search is rebuilt once at the end.
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { sql } from 'drizzle-orm';
@@ -91,6 +92,9 @@ async function generate(
     return lsoas[lo]!;
   };
 
+  // Search index: row triggers would refresh each service several times; defer them for this transaction and
+  // rebuild service_search once at the end (same transaction, so search never sees a half-seeded directory).
+  await db.execute(sql`select set_config('signpost.search_defer', 'on', true)`);
   await db.execute(sql`delete from organizations where source = 'synthetic'`);
   const now = Date.now();
   const BATCH = 10_000;
@@ -241,6 +245,8 @@ async function generate(
     }
     args.onProgress(start + n, args.services);
   }
+  await db.execute(sql`select search_rebuild()`);
+  await db.execute(sql`select set_config('signpost.search_defer', 'off', true)`);
 }
 
 function intArg(name: string, fallback: number): number {

@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './middleware/errorHandler';
 import { healthRouter } from './features/health';
 import { areasRouter } from './features/areas';
 import { directoryRouter } from './features/directory';
+import { searchRouter } from './features/search';
 import { importsRouter } from './features/imports';
 import { demandRouter } from './features/demand';
 import { orukRouter } from './features/oruk';
@@ -109,6 +110,8 @@ export function createApp(deps: AppDeps): Express {
     res.json({ tileUrl: deps.config.tileUrl, tileAttribution: deps.config.tileAttribution });
   });
   app.use(areasRouter(deps));
+  // Before the directory: its /api/services/:id would otherwise swallow /api/services/search and /map.
+  app.use(searchRouter(deps));
   app.use(directoryRouter(deps));
   app.use(importsRouter(deps));
   app.use(demandRouter(deps));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
-import { query, type Database } from '../../server/db';
+import { query, type Database, type Db } from '../../server/db';
 import { importReferenceData } from '../../server/features/areas';
 import { generateSyntheticDirectory } from '../../scripts/seed-synthetic';
 import { createTestDatabase } from '../helpers/db';
@@ -57,5 +57,23 @@ describe('seed:synthetic', () => {
         (select count(*)::int from organizations where source = 'synthetic' and status <> 'approved') as unapproved`,
     );
     expect(row).toEqual({ far: 0, untagged: 0, unapproved: 0 });
+  });
+
+  it('when seeded in one transaction as the script does (search triggers deferred), then service_search is complete', async () => {
+    await database.db.transaction(async (tx) =>
+      generateSyntheticDirectory(tx as unknown as Db, { services: 300, seed: 4, onProgress: () => undefined }),
+    );
+    const [row] = await query<{ indexed: number; missing: number; extra: number; deferred: string | null }>(
+      database.db,
+      sql`select
+        (select count(distinct service_id)::int from service_search
+           where organization_id in (select id from organizations where source = 'synthetic')) as indexed,
+        (select count(*)::int from (select service_id, location_id, term_ids, area_codes, capacity_status from service_search_source
+           except select service_id, location_id, term_ids, area_codes, capacity_status from service_search) x) as missing,
+        (select count(*)::int from (select service_id, location_id, term_ids, area_codes, capacity_status from service_search
+           except select service_id, location_id, term_ids, area_codes, capacity_status from service_search_source) x) as extra,
+        nullif(current_setting('signpost.search_defer', true), '') as deferred`,
+    );
+    expect(row).toEqual({ indexed: 300, missing: 0, extra: 0, deferred: expect.not.stringMatching(/^on$/) });
   });
 });

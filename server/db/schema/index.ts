@@ -4,3 +4,4 @@ export * from './accounts';
 export * from './directory';
 export * from './demand';
 export * from './gaps';
+export * from './search';
