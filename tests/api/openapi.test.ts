@@ -257,6 +257,21 @@ describe('the OpenAPI document', () => {
     expect(problem(forbidden.body) ? null : problem.errors).toBeNull();
   });
 
+  it('documents exactly the values route-local query schemas accept', async () => {
+    const paths = doc.paths as Record<string, Record<string, Json>>;
+    const statusParam = ((paths['/api/admin/organizations']!.get!.parameters as Json[]) ?? []).find(
+      (p) => p.name === 'status',
+    );
+    const values = (statusParam?.schema as Json).enum as string[];
+    expect(values.length).toBeGreaterThan(0);
+    const { headers } = await signedInAs(t.database.db, { role: 'admin' });
+    for (const value of values) {
+      await request(t.app).get(`/api/admin/organizations?status=${value}`).set(headers).expect(200);
+    }
+    const bad = await request(t.app).get('/api/admin/organizations?status=archived').set(headers).expect(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'status' })]);
+  });
+
   it('generates query parameters from the zod schemas (search contract, ETag writes, CSV import)', () => {
     const paths = doc.paths as Record<string, Record<string, Json>>;
     const names = (op: Json) => ((op.parameters as Json[]) ?? []).map((p) => `${String(p.in)}:${String(p.name)}`);

@@ -16,6 +16,7 @@ import * as directory from '../../../shared/schemas/directory';
 import * as gaps from '../../../shared/schemas/gaps';
 import * as oruk from '../../../shared/schemas/oruk';
 import * as search from '../../../shared/schemas/search';
+import { PRESET_NAMES } from '../imports';
 
 extendZodWithOpenApi(z);
 
@@ -93,8 +94,11 @@ const ClientConfig = z.object({ tileUrl: z.string(), tileAttribution: z.string()
 const GeoJsonFeatureCollection = z
   .object({ type: z.literal('FeatureCollection'), features: z.array(z.record(z.string(), z.unknown())) })
   .meta({ id: 'FeatureCollection', description: 'GeoJSON (RFC 7946) feature collection' });
+/** Mirrors the directory router's local query schema; tests/api/openapi.test.ts checks the app accepts exactly these. */
+const OrganizationReviewQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() });
+/** Mirrors the imports router's local query schema (presets from the imports front door). */
 const ImportQuery = z.object({
-  preset: z.string().optional().meta({ description: 'Column preset of a known spreadsheet layout' }),
+  preset: z.enum(PRESET_NAMES).optional().meta({ description: 'Column preset of a known spreadsheet layout' }),
   map: z.string().max(2000).optional().meta({ description: 'Column mapping, `field=Column,field=Column`' }),
   dryRun: z.enum(['true', 'false', '1', '0']).optional(),
   skipInvalid: z.enum(['true', 'false', '1', '0']).optional(),
@@ -463,7 +467,7 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Directory',
     summary: 'Organisations by review status (admin)',
     access: 'admin',
-    query: z.object({ status: z.string().optional() }),
+    query: OrganizationReviewQuery,
     ok: { description: 'Organisations' },
   },
   {
