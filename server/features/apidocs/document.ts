@@ -252,6 +252,8 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/services/search',
     tag: 'Search',
     summary: 'Search services near a place, with filters',
+    description:
+      'Answer: SearchResponseDto in shared/schemas/search.ts (results with capacity, distance and match reasons; nextCursor for the next page).',
     access: 'public',
     query: search.SearchQuery,
     ok: { description: 'A page of matching services' },
@@ -261,6 +263,7 @@ export const ENDPOINTS: Endpoint[] = [
     path: '/api/services/map',
     tag: 'Search',
     summary: 'Matching services as map points',
+    description: 'Answer: MapResponseDto in shared/schemas/search.ts (points, or clusters when zoomed out).',
     access: 'public',
     query: search.MapQuery,
     ok: { description: 'Map points' },
