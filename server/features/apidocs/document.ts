@@ -42,6 +42,8 @@ interface Endpoint {
   body?: z.ZodType | { mediaType: string; description: string };
   /** Main success response. */
   ok?: { status?: number; description: string; schema?: z.ZodType; mediaType?: string; etag?: boolean };
+  /** Other responses written out in full. */
+  extra?: RouteConfig['responses'];
   /** Problem statuses the operation may answer besides the common ones. */
   problems?: number[];
 }
@@ -136,8 +138,13 @@ export const ENDPOINTS: Endpoint[] = [
     tag: 'Health',
     summary: 'Readiness: database migrated and reference data loaded',
     access: 'public',
-    ok: { description: 'Ready (503 with the same body when not ready)', schema: Ready },
-    problems: [503],
+    ok: { description: 'Ready', schema: Ready },
+    extra: {
+      503: {
+        description: 'Not ready yet (or the database is down)',
+        content: { 'application/json': { schema: Ready } },
+      },
+    },
   },
   {
     method: 'get',
@@ -1033,6 +1040,17 @@ const SECURITY: Record<Exclude<Access, 'public'>, string> = {
   admin: 'Needs a signed-in session with the admin role.',
 };
 
+const PROBLEM_TEXT: Record<number, string> = {
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  410: 'The link has expired or was replaced',
+  412: 'If-Match does not match the current version (the answer carries the current ETag)',
+  413: 'The body is larger than the limit',
+  415: 'Unsupported media type',
+  428: 'The If-Match header is missing',
+  429: 'Too many requests; try again later',
+};
+
 function problem(description: string) {
   return { description, content: { 'application/problem+json': { schema: ProblemDetails } } };
 }
@@ -1060,7 +1078,8 @@ function register(registry: OpenAPIRegistry, e: Endpoint): void {
   if (e.params || e.query || e.body) responses[400] = problem('Invalid input: `errors` names each field and why');
   if (e.access !== 'public') responses[401] = problem('Not signed in');
   if (e.access !== 'public' || write) responses[403] = problem('Not allowed, or cross-site/CSRF check failed');
-  for (const s of e.problems ?? []) responses[s] = problem(`Refused (${s})`);
+  Object.assign(responses, e.extra ?? {});
+  for (const s of e.problems ?? []) responses[s] = problem(PROBLEM_TEXT[s] ?? `Refused (${s})`);
   const body =
     e.body === undefined
       ? undefined
