@@ -18,6 +18,7 @@ import { importsRouter } from './features/imports';
 import { demandRouter } from './features/demand';
 import { orukRouter } from './features/oruk';
 import { gapsRouter } from './features/gaps';
+import { apiDocsRouter } from './features/apidocs';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
 import { perMinuteLimit } from './middleware/rateLimit';
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(gapsRouter(deps));
   app.use(accountsRouter(deps));
   app.use(devOutboxRouter(deps));
+  app.use(apiDocsRouter(deps));
   app.use('/api', notFoundHandler);
 
   const clientDir = deps.clientDir ?? path.resolve(__dirname, '..', 'dist', 'client');

@@ -1,0 +1,1147 @@
+/**
+ * The OpenAPI 3.1 document of Signpost's own API, generated from the shared zod schemas (one source of truth).
+ * Every route the app registers is listed here; tests/api/openapi.test.ts compares the two both ways.
+ */
+import { z } from 'zod';
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  extendZodWithOpenApi,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
+import * as accounts from '../../../shared/schemas/accounts';
+import * as areas from '../../../shared/schemas/areas';
+import * as demand from '../../../shared/schemas/demand';
+import * as directory from '../../../shared/schemas/directory';
+import * as gaps from '../../../shared/schemas/gaps';
+import * as oruk from '../../../shared/schemas/oruk';
+import * as search from '../../../shared/schemas/search';
+import { PRESET_NAMES } from '../imports';
+
+extendZodWithOpenApi(z);
+
+/** The document's type (OpenAPI 3.1 object). */
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+
+/** Who may call an operation. */
+type Access = 'public' | 'session' | 'admin';
+
+/** One endpoint as the registry table lists it. */
+interface Endpoint {
+  method: RouteConfig['method'];
+  /** OpenAPI path: `{id}` rather than Express' `:id`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  access: Access;
+  params?: z.ZodObject;
+  query?: z.ZodType;
+  headers?: z.ZodObject;
+  /** JSON request body schema, or a media type with a plain string body. */
+  body?: z.ZodType | { mediaType: string; description: string };
+  /** Main success response. */
+  ok?: { status?: number; description: string; schema?: z.ZodType; mediaType?: string; etag?: boolean };
+  /** Other responses written out in full. */
+  extra?: RouteConfig['responses'];
+  /** Problem statuses the operation may answer besides the common ones. */
+  problems?: number[];
+}
+
+const IdParams = directory.IdParams;
+const CodeParams = areas.PcnParams;
+const TokenParams = z.object({
+  token: z.string().min(1).max(4096).meta({ description: 'Signed capacity-link token' }),
+});
+const OrukIdParams = z.object({ id: z.string().min(1).meta({ description: 'Record id (UUID)' }) });
+const IfMatch = z.object({
+  'If-Match': z
+    .string()
+    .meta({ description: 'ETag from the last read; required so that concurrent edits are refused with 412' }),
+});
+
+/** application/problem+json (RFC 9457) as the error handler writes it. */
+const ProblemDetails = z
+  .object({
+    type: z.string().meta({ example: 'about:blank' }),
+    title: z.string().meta({ example: 'Bad Request' }),
+    status: z.int().meta({ example: 400 }),
+    code: z.string().meta({ description: 'Stable snake_case code', example: 'validation_failed' }),
+    detail: z.string(),
+    instance: z.string().meta({ description: 'The request path' }),
+    requestId: z.string().optional(),
+    errors: z
+      .array(z.object({ field: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Each invalid field and why (400 validation_failed)' }),
+  })
+  .meta({ id: 'ProblemDetails', description: 'Error response (application/problem+json)' });
+
+const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.int() }).meta({ id: 'Health' });
+const Ready = z
+  .object({
+    status: z.enum(['ready', 'not_ready']),
+    engine: z.enum(['pglite', 'postgres']),
+    startup: z
+      .object({
+        state: z.string(),
+        step: z.string().optional(),
+        percent: z.number().optional(),
+        error: z.string().optional(),
+      })
+      .optional(),
+  })
+  .meta({ id: 'Ready' });
+const ClientConfig = z.object({ tileUrl: z.string(), tileAttribution: z.string() }).meta({ id: 'ClientConfig' });
+const GeoJsonFeatureCollection = z
+  .object({ type: z.literal('FeatureCollection'), features: z.array(z.record(z.string(), z.unknown())) })
+  .meta({ id: 'FeatureCollection', description: 'GeoJSON (RFC 7946) feature collection' });
+/** Mirrors the directory router's local query schema; tests/api/openapi.test.ts checks the app accepts exactly these. */
+const OrganizationReviewQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() });
+/** Mirrors the imports router's local query schema (presets from the imports front door). */
+const ImportQuery = z.object({
+  preset: z.enum(PRESET_NAMES).optional().meta({ description: 'Column preset of a known spreadsheet layout' }),
+  map: z.string().max(2000).optional().meta({ description: 'Column mapping, `field=Column,field=Column`' }),
+  dryRun: z.enum(['true', 'false', '1', '0']).optional(),
+  skipInvalid: z.enum(['true', 'false', '1', '0']).optional(),
+  file: z.string().max(200).optional().meta({ description: 'Original file name, for the report' }),
+});
+const OrukList = z
+  .object({
+    total_items: z.int(),
+    total_pages: z.int(),
+    page_number: z.int(),
+    size: z.int(),
+    first_page: z.boolean(),
+    last_page: z.boolean(),
+    empty: z.boolean(),
+    contents: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'OrukPage', description: 'ORUK 3.0 page; `contents` as /api/oruk/openapi.json defines' });
+
+const orukNote = 'Defined by Open Referral UK 3.0: see the standard’s own document at /api/oruk/openapi.json.';
+
+/** Every endpoint of the API, grouped by feature. */
+export const ENDPOINTS: Endpoint[] = [
+  // Health
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'Health',
+    summary: 'Liveness: the process is up',
+    access: 'public',
+    ok: { description: 'Up', schema: Health },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'Health',
+    summary: 'Readiness: database migrated and reference data loaded',
+    access: 'public',
+    ok: { description: 'Ready', schema: Ready },
+    extra: {
+      503: {
+        description: 'Not ready yet (or the database is down)',
+        content: { 'application/json': { schema: Ready } },
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/config',
+    tag: 'Health',
+    summary: 'Client configuration (map tiles)',
+    access: 'public',
+    ok: { description: 'Configuration', schema: ClientConfig },
+  },
+  // API documentation
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    tag: 'Documentation',
+    summary: 'This OpenAPI 3.1 document',
+    access: 'public',
+    ok: { description: 'The document' },
+  },
+  {
+    method: 'get',
+    path: '/api/docs',
+    tag: 'Documentation',
+    summary: 'Browsable API reference (HTML)',
+    access: 'public',
+    ok: { description: 'HTML page', mediaType: 'text/html' },
+  },
+  {
+    method: 'get',
+    path: '/api/docs/docs.css',
+    tag: 'Documentation',
+    summary: 'Stylesheet of the API reference page',
+    access: 'public',
+    ok: { description: 'CSS', mediaType: 'text/css' },
+  },
+
+  // Areas
+  {
+    method: 'get',
+    path: '/api/geocode',
+    tag: 'Areas',
+    summary: 'Geocode a postcode or place name',
+    access: 'public',
+    query: areas.GeocodeQuery,
+    ok: { description: 'Matching point and areas' },
+  },
+  {
+    method: 'get',
+    path: '/api/areas/lookup',
+    tag: 'Areas',
+    summary: 'Areas (ICB, PCN, LSOA) containing a point',
+    access: 'public',
+    query: areas.AreaLookupQuery,
+    ok: { description: 'The areas' },
+  },
+  {
+    method: 'get',
+    path: '/api/areas/icbs',
+    tag: 'Areas',
+    summary: 'List integrated care boards',
+    access: 'public',
+    ok: { description: 'ICBs' },
+  },
+  {
+    method: 'get',
+    path: '/api/areas/icbs.geojson',
+    tag: 'Areas',
+    summary: 'ICB boundaries',
+    access: 'public',
+    ok: { description: 'GeoJSON', schema: GeoJsonFeatureCollection, mediaType: 'application/geo+json' },
+  },
+  {
+    method: 'get',
+    path: '/api/areas/pcns',
+    tag: 'Areas',
+    summary: 'List primary care networks, optionally within an ICB',
+    access: 'public',
+    query: areas.PcnListQuery,
+    ok: { description: 'PCNs' },
+  },
+  {
+    method: 'get',
+    path: '/api/areas/pcns.geojson',
+    tag: 'Areas',
+    summary: 'PCN catchments',
+    access: 'public',
+    query: areas.PcnGeoJsonQuery,
+    ok: { description: 'GeoJSON', schema: GeoJsonFeatureCollection, mediaType: 'application/geo+json' },
+  },
+  {
+    method: 'get',
+    path: '/api/areas/pcns/{code}',
+    tag: 'Areas',
+    summary: 'One PCN',
+    access: 'public',
+    params: CodeParams,
+    ok: { description: 'The PCN' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/areas/lsoas.geojson',
+    tag: 'Areas',
+    summary: 'LSOA boundaries within a bounding box',
+    access: 'public',
+    query: areas.LsoaGeoJsonQuery,
+    ok: { description: 'GeoJSON', schema: GeoJsonFeatureCollection, mediaType: 'application/geo+json' },
+  },
+
+  // Search
+  {
+    method: 'get',
+    path: '/api/services/search',
+    tag: 'Search',
+    summary: 'Search services near a place, with filters',
+    description:
+      'Answer: SearchResponseDto in shared/schemas/search.ts (results with capacity, distance and match reasons; nextCursor for the next page).',
+    access: 'public',
+    query: search.SearchQuery,
+    ok: { description: 'A page of matching services' },
+  },
+  {
+    method: 'get',
+    path: '/api/services/map',
+    tag: 'Search',
+    summary: 'Matching services as map points',
+    description: 'Answer: MapResponseDto in shared/schemas/search.ts (points, or clusters when zoomed out).',
+    access: 'public',
+    query: search.MapQuery,
+    ok: { description: 'Map points' },
+  },
+
+  // Accounts
+  {
+    method: 'post',
+    path: '/api/auth/sign-in',
+    tag: 'Accounts',
+    summary: 'Sign in; sets the session cookie and returns the CSRF token',
+    access: 'public',
+    body: accounts.SignInBody,
+    ok: { description: 'Signed in' },
+    problems: [401, 429],
+  },
+  {
+    method: 'post',
+    path: '/api/auth/sign-out',
+    tag: 'Accounts',
+    summary: 'Sign out (ends the session if there is one)',
+    access: 'public',
+    ok: { status: 204, description: 'Signed out' },
+  },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    tag: 'Accounts',
+    summary: 'The signed-in user (or anonymous)',
+    access: 'public',
+    ok: { description: 'Current user' },
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password',
+    tag: 'Accounts',
+    summary: 'Change own password',
+    access: 'session',
+    body: accounts.ChangePasswordBody,
+    ok: { status: 204, description: 'Changed' },
+    problems: [429],
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password-reset/request',
+    tag: 'Accounts',
+    summary: 'Email a password-reset link',
+    access: 'public',
+    body: accounts.PasswordResetRequestBody,
+    ok: { status: 202, description: 'Accepted (same answer whether or not the address exists)' },
+    problems: [429],
+  },
+  {
+    method: 'post',
+    path: '/api/auth/password-reset/complete',
+    tag: 'Accounts',
+    summary: 'Set a new password with an emailed token',
+    access: 'public',
+    body: accounts.TokenPasswordBody,
+    ok: { status: 204, description: 'Password set; other sessions signed out' },
+    problems: [429],
+  },
+  {
+    method: 'post',
+    path: '/api/auth/invite/accept',
+    tag: 'Accounts',
+    summary: 'Accept an invitation and set a password',
+    access: 'public',
+    body: accounts.TokenPasswordBody,
+    ok: { status: 201, description: 'Account activated and signed in' },
+    problems: [429],
+  },
+  {
+    method: 'post',
+    path: '/api/admin/invites',
+    tag: 'Accounts',
+    summary: 'Invite a user (admin)',
+    access: 'admin',
+    body: accounts.InviteBody,
+    ok: { status: 201, description: 'Invitation sent' },
+    problems: [409],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/users',
+    tag: 'Accounts',
+    summary: 'List users (admin)',
+    access: 'admin',
+    query: accounts.AdminUserListQuery,
+    ok: { description: 'Users' },
+  },
+  {
+    method: 'patch',
+    path: '/api/admin/users/{id}',
+    tag: 'Accounts',
+    summary: 'Change a user’s roles or status (admin)',
+    access: 'admin',
+    params: accounts.UserParams,
+    body: accounts.UpdateUserBody,
+    ok: { description: 'Updated user' },
+    problems: [404],
+  },
+
+  // Directory: taxonomy
+  {
+    method: 'get',
+    path: '/api/taxonomy',
+    tag: 'Directory',
+    summary: 'The service category taxonomy',
+    access: 'public',
+    ok: { description: 'Taxonomy terms' },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/taxonomy',
+    tag: 'Directory',
+    summary: 'Add a taxonomy term (admin)',
+    access: 'admin',
+    body: directory.TaxonomyTermBody,
+    ok: { status: 201, description: 'Created' },
+    problems: [409],
+  },
+  {
+    method: 'patch',
+    path: '/api/admin/taxonomy/{id}',
+    tag: 'Directory',
+    summary: 'Change a taxonomy term (admin)',
+    access: 'admin',
+    params: IdParams,
+    body: directory.TaxonomyTermPatch,
+    ok: { description: 'Updated' },
+    problems: [404],
+  },
+  {
+    method: 'delete',
+    path: '/api/admin/taxonomy/{id}',
+    tag: 'Directory',
+    summary: 'Remove an unused taxonomy term (admin)',
+    access: 'admin',
+    params: IdParams,
+    ok: { status: 204, description: 'Removed' },
+    problems: [404, 409],
+  },
+  // Directory: organisations and claims
+  {
+    method: 'get',
+    path: '/api/my/organizations',
+    tag: 'Directory',
+    summary: 'Organisations the signed-in user manages',
+    access: 'session',
+    ok: { description: 'Organisations' },
+  },
+  {
+    method: 'get',
+    path: '/api/organizations',
+    tag: 'Directory',
+    summary: 'Find organisations by name',
+    access: 'public',
+    query: directory.OrganizationSearchQuery,
+    ok: { description: 'Matching organisations' },
+  },
+  {
+    method: 'get',
+    path: '/api/my/claims',
+    tag: 'Directory',
+    summary: 'The signed-in user’s claims to manage organisations',
+    access: 'session',
+    ok: { description: 'Claims' },
+  },
+  {
+    method: 'post',
+    path: '/api/organizations',
+    tag: 'Directory',
+    summary: 'Register an organisation (pending review)',
+    access: 'session',
+    body: directory.OrganizationBody,
+    ok: { status: 201, description: 'Created' },
+    problems: [409],
+  },
+  {
+    method: 'get',
+    path: '/api/organizations/{id}',
+    tag: 'Directory',
+    summary: 'One organisation with its services',
+    access: 'public',
+    params: IdParams,
+    ok: { description: 'The organisation' },
+    problems: [404],
+  },
+  {
+    method: 'patch',
+    path: '/api/organizations/{id}',
+    tag: 'Directory',
+    summary: 'Change an organisation',
+    access: 'session',
+    params: IdParams,
+    body: directory.OrganizationPatch,
+    ok: { description: 'Updated' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/organizations',
+    tag: 'Directory',
+    summary: 'Organisations by review status (admin)',
+    access: 'admin',
+    query: OrganizationReviewQuery,
+    ok: { description: 'Organisations' },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/organizations/{id}/decision',
+    tag: 'Directory',
+    summary: 'Approve or reject an organisation (admin)',
+    access: 'admin',
+    params: IdParams,
+    body: directory.DecisionBody,
+    ok: { description: 'Decided' },
+    problems: [404, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/organizations/{id}/claims',
+    tag: 'Directory',
+    summary: 'Claim to manage an organisation',
+    access: 'session',
+    params: IdParams,
+    body: directory.ClaimBody,
+    ok: { status: 201, description: 'Claim made' },
+    problems: [404, 409],
+  },
+  {
+    method: 'get',
+    path: '/api/admin/claims',
+    tag: 'Directory',
+    summary: 'Pending claims (admin)',
+    access: 'admin',
+    ok: { description: 'Claims' },
+  },
+  {
+    method: 'post',
+    path: '/api/admin/claims/{id}/decision',
+    tag: 'Directory',
+    summary: 'Approve or reject a claim (admin)',
+    access: 'admin',
+    params: IdParams,
+    body: directory.DecisionBody,
+    ok: { description: 'Decided' },
+    problems: [404, 409],
+  },
+  // Directory: services and capacity
+  {
+    method: 'post',
+    path: '/api/organizations/{id}/services',
+    tag: 'Directory',
+    summary: 'Add a service to an organisation',
+    access: 'session',
+    params: IdParams,
+    body: directory.ServiceBody,
+    ok: { status: 201, description: 'Created', etag: true },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/services/{id}',
+    tag: 'Directory',
+    summary: 'One service with its capacity',
+    access: 'public',
+    params: IdParams,
+    ok: { description: 'The service', etag: true },
+    problems: [404],
+  },
+  {
+    method: 'put',
+    path: '/api/services/{id}',
+    tag: 'Directory',
+    summary: 'Replace a service',
+    access: 'session',
+    params: IdParams,
+    headers: IfMatch,
+    body: directory.ServiceBody,
+    ok: { description: 'Updated', etag: true },
+    problems: [404, 412, 428],
+  },
+  {
+    method: 'delete',
+    path: '/api/services/{id}',
+    tag: 'Directory',
+    summary: 'Remove a service',
+    access: 'session',
+    params: IdParams,
+    headers: IfMatch,
+    ok: { status: 204, description: 'Removed' },
+    problems: [404, 412, 428],
+  },
+  {
+    method: 'put',
+    path: '/api/services/{id}/capacity',
+    tag: 'Capacity',
+    summary: 'Set a service’s capacity status',
+    access: 'session',
+    params: IdParams,
+    headers: IfMatch,
+    body: directory.CapacityBody,
+    ok: { description: 'Capacity set', etag: true },
+    problems: [404, 412, 428],
+  },
+  {
+    method: 'post',
+    path: '/api/services/{id}/capacity/confirm',
+    tag: 'Capacity',
+    summary: 'Confirm capacity is unchanged',
+    access: 'session',
+    params: IdParams,
+    headers: IfMatch,
+    ok: { description: 'Confirmed', etag: true },
+    problems: [404, 412, 428],
+  },
+  {
+    method: 'get',
+    path: '/api/services/{id}/capacity/history',
+    tag: 'Capacity',
+    summary: 'Capacity changes of a service',
+    access: 'session',
+    params: IdParams,
+    ok: { description: 'History' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/capacity-links/{token}',
+    tag: 'Capacity',
+    summary: 'Describe an emailed one-click capacity link (JSON, or HTML for browsers)',
+    access: 'public',
+    params: TokenParams,
+    ok: { description: 'What the link would set' },
+    problems: [404, 410],
+  },
+  {
+    method: 'post',
+    path: '/api/capacity-links/{token}/apply',
+    tag: 'Capacity',
+    summary: 'Apply an emailed capacity link (the token is the authority; no CSRF token)',
+    access: 'public',
+    params: TokenParams,
+    ok: { description: 'Applied' },
+    problems: [404, 410],
+  },
+  // Directory: concerns
+  {
+    method: 'post',
+    path: '/api/services/{id}/concerns',
+    tag: 'Concerns',
+    summary: 'Raise a concern about a service',
+    access: 'session',
+    params: IdParams,
+    body: directory.ConcernBody,
+    ok: { status: 201, description: 'Raised' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/my/concerns',
+    tag: 'Concerns',
+    summary: 'Concerns the signed-in user raised or receives',
+    access: 'session',
+    ok: { description: 'Concerns' },
+  },
+  {
+    method: 'get',
+    path: '/api/concerns',
+    tag: 'Concerns',
+    summary: 'Concerns by status (commissioners, admin)',
+    access: 'session',
+    query: directory.ConcernListQuery,
+    ok: { description: 'Concerns' },
+  },
+  {
+    method: 'get',
+    path: '/api/concerns/{id}',
+    tag: 'Concerns',
+    summary: 'One concern with its messages',
+    access: 'session',
+    params: IdParams,
+    ok: { description: 'The concern' },
+    problems: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/concerns/{id}/messages',
+    tag: 'Concerns',
+    summary: 'Reply to a concern',
+    access: 'session',
+    params: IdParams,
+    body: directory.ConcernMessageBody,
+    ok: { status: 201, description: 'Added' },
+    problems: [404],
+  },
+
+  // Imports
+  {
+    method: 'post',
+    path: '/api/admin/imports/services',
+    tag: 'Imports',
+    summary: 'Import services from a CSV spreadsheet (admin)',
+    access: 'admin',
+    query: ImportQuery,
+    body: { mediaType: 'text/csv', description: 'The CSV file, header row first' },
+    ok: { description: 'Import report' },
+    problems: [413, 415],
+  },
+
+  // Demand
+  {
+    method: 'post',
+    path: '/api/services/{id}/referrals',
+    tag: 'Demand',
+    summary: 'Record that a referral was made to a service (no patient data)',
+    access: 'session',
+    params: IdParams,
+    body: demand.ReferralBody,
+    ok: { status: 201, description: 'Recorded' },
+    problems: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/unmet-needs',
+    tag: 'Demand',
+    summary: 'Record a need no service could meet',
+    access: 'session',
+    body: demand.UnmetNeedBody,
+    ok: { status: 201, description: 'Recorded (200 when a duplicate)' },
+  },
+  {
+    method: 'get',
+    path: '/api/services/{id}/reopen-subscription',
+    tag: 'Demand',
+    summary: 'Whether the user is told when a service reopens',
+    access: 'session',
+    params: IdParams,
+    ok: { description: 'Subscription' },
+    problems: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/services/{id}/reopen-subscription',
+    tag: 'Demand',
+    summary: 'Be told when a service reopens',
+    access: 'session',
+    params: IdParams,
+    body: demand.ReferralBody,
+    ok: { status: 201, description: 'Subscribed (200 when already)' },
+    problems: [404],
+  },
+  {
+    method: 'delete',
+    path: '/api/services/{id}/reopen-subscription',
+    tag: 'Demand',
+    summary: 'Stop being told when a service reopens',
+    access: 'session',
+    params: IdParams,
+    ok: { status: 204, description: 'Unsubscribed' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/demand/summary',
+    tag: 'Demand',
+    summary: 'Referrals and unmet need grouped by PCN, category or reason',
+    access: 'session',
+    query: demand.DemandSummaryQuery,
+    ok: { description: 'Summary' },
+  },
+
+  // Gaps
+  {
+    method: 'get',
+    path: '/api/gaps/pcns',
+    tag: 'Gaps',
+    summary: 'Need versus resource per PCN',
+    access: 'public',
+    query: gaps.GapListQuery,
+    ok: { description: 'Gap rows' },
+  },
+  {
+    method: 'get',
+    path: '/api/gaps/pcns.csv',
+    tag: 'Gaps',
+    summary: 'Gap rows as CSV',
+    access: 'public',
+    query: gaps.GapListQuery,
+    ok: { description: 'CSV', mediaType: 'text/csv' },
+  },
+  {
+    method: 'get',
+    path: '/api/gaps/pcns.geojson',
+    tag: 'Gaps',
+    summary: 'PCN catchments with gap properties',
+    access: 'public',
+    query: gaps.GapListQuery,
+    ok: { description: 'GeoJSON', schema: GeoJsonFeatureCollection, mediaType: 'application/geo+json' },
+  },
+  {
+    method: 'get',
+    path: '/api/gaps/pcns/{code}',
+    tag: 'Gaps',
+    summary: 'Gap detail for one PCN',
+    access: 'public',
+    params: gaps.GapPcnParams,
+    query: gaps.GapListQuery.omit({ icb: true }),
+    ok: { description: 'Detail' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/gaps/areas',
+    tag: 'Gaps',
+    summary: 'Gaps aggregated by area level',
+    access: 'public',
+    query: gaps.GapAreasQuery,
+    ok: { description: 'Rows' },
+  },
+  {
+    method: 'get',
+    path: '/api/gaps/flags',
+    tag: 'Gaps',
+    summary: 'Gap flags',
+    access: 'session',
+    query: gaps.FlagListQuery,
+    ok: { description: 'Flags' },
+  },
+  {
+    method: 'post',
+    path: '/api/gaps/flags',
+    tag: 'Gaps',
+    summary: 'Flag a gap',
+    access: 'session',
+    body: gaps.FlagBody,
+    ok: { status: 201, description: 'Flagged' },
+  },
+  {
+    method: 'get',
+    path: '/api/gaps/flags/{id}',
+    tag: 'Gaps',
+    summary: 'One gap flag with comments',
+    access: 'session',
+    params: IdParams,
+    ok: { description: 'The flag' },
+    problems: [404],
+  },
+  {
+    method: 'patch',
+    path: '/api/gaps/flags/{id}',
+    tag: 'Gaps',
+    summary: 'Change a gap flag',
+    access: 'session',
+    params: IdParams,
+    body: gaps.FlagPatch,
+    ok: { description: 'Updated' },
+    problems: [404],
+  },
+  {
+    method: 'post',
+    path: '/api/gaps/flags/{id}/comments',
+    tag: 'Gaps',
+    summary: 'Comment on a gap flag',
+    access: 'session',
+    params: IdParams,
+    body: gaps.FlagCommentBody,
+    ok: { status: 201, description: 'Added' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/gaps/suggestions',
+    tag: 'Gaps',
+    summary: 'Suggested gaps to flag',
+    access: 'session',
+    query: gaps.SuggestionQuery,
+    ok: { description: 'Suggestions' },
+  },
+  {
+    method: 'post',
+    path: '/api/gaps/suggestions/{code}/accept',
+    tag: 'Gaps',
+    summary: 'Accept a suggestion as a flag',
+    access: 'session',
+    params: gaps.GapPcnParams,
+    body: gaps.SuggestionAcceptBody,
+    ok: { status: 201, description: 'Flag created' },
+    problems: [404, 409],
+  },
+  {
+    method: 'post',
+    path: '/api/gaps/suggestions/{code}/dismiss',
+    tag: 'Gaps',
+    summary: 'Dismiss a suggestion',
+    access: 'session',
+    params: gaps.GapPcnParams,
+    body: gaps.SuggestionDismissBody,
+    ok: { status: 201, description: 'Dismissed' },
+    problems: [404],
+  },
+
+  // Open Referral UK and exports
+  {
+    method: 'get',
+    path: '/api/oruk',
+    tag: 'Open Referral UK',
+    summary: 'ORUK API details',
+    description: orukNote,
+    access: 'public',
+    ok: { description: 'API details' },
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/openapi.json',
+    tag: 'Open Referral UK',
+    summary: 'The ORUK 3.0 standard’s own OpenAPI document',
+    access: 'public',
+    ok: { description: 'OpenAPI document' },
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/services',
+    tag: 'Open Referral UK',
+    summary: 'Services (ORUK page)',
+    description: orukNote,
+    access: 'public',
+    query: oruk.OrukServicesQuery,
+    ok: { description: 'Page', schema: OrukList },
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/services/{id}',
+    tag: 'Open Referral UK',
+    summary: 'One service (ORUK, with service_capacity)',
+    description: orukNote,
+    access: 'public',
+    params: OrukIdParams,
+    ok: { description: 'Service' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/service_at_locations',
+    tag: 'Open Referral UK',
+    summary: 'Services at locations (ORUK page)',
+    description: orukNote,
+    access: 'public',
+    query: oruk.OrukServiceAtLocationsQuery,
+    ok: { description: 'Page', schema: OrukList },
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/service_at_locations/{id}',
+    tag: 'Open Referral UK',
+    summary: 'One service at a location (ORUK)',
+    description: orukNote,
+    access: 'public',
+    params: OrukIdParams,
+    ok: { description: 'Service at location' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/organizations',
+    tag: 'Open Referral UK',
+    summary: 'Organisations (ORUK page)',
+    description: orukNote,
+    access: 'public',
+    query: oruk.OrukOrganizationsQuery,
+    ok: { description: 'Page', schema: OrukList },
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/organizations/{id}',
+    tag: 'Open Referral UK',
+    summary: 'One organisation (ORUK)',
+    description: orukNote,
+    access: 'public',
+    params: OrukIdParams,
+    query: oruk.OrukOrganizationQuery,
+    ok: { description: 'Organisation' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/taxonomies',
+    tag: 'Open Referral UK',
+    summary: 'Taxonomies (ORUK page)',
+    description: orukNote,
+    access: 'public',
+    query: oruk.OrukTaxonomiesQuery,
+    ok: { description: 'Page', schema: OrukList },
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/taxonomies/{id}',
+    tag: 'Open Referral UK',
+    summary: 'One taxonomy (ORUK)',
+    description: orukNote,
+    access: 'public',
+    params: OrukIdParams,
+    ok: { description: 'Taxonomy' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/taxonomy_terms',
+    tag: 'Open Referral UK',
+    summary: 'Taxonomy terms (ORUK page)',
+    description: orukNote,
+    access: 'public',
+    query: oruk.OrukTaxonomyTermsQuery,
+    ok: { description: 'Page', schema: OrukList },
+  },
+  {
+    method: 'get',
+    path: '/api/oruk/taxonomy_terms/{id}',
+    tag: 'Open Referral UK',
+    summary: 'One taxonomy term (ORUK)',
+    description: orukNote,
+    access: 'public',
+    params: OrukIdParams,
+    ok: { description: 'Taxonomy term' },
+    problems: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/exports/directory.oruk.json',
+    tag: 'Exports',
+    summary: 'The whole directory as ORUK JSON',
+    access: 'public',
+    ok: { description: 'ORUK JSON dump' },
+  },
+  {
+    method: 'get',
+    path: '/api/exports/directory.csv',
+    tag: 'Exports',
+    summary: 'The directory as CSV, one row per service-at-location, with capacity',
+    access: 'public',
+    ok: { description: 'CSV', mediaType: 'text/csv' },
+  },
+  {
+    method: 'get',
+    path: '/api/exports/services.geojson',
+    tag: 'Exports',
+    summary: 'Services as GeoJSON points',
+    access: 'public',
+    ok: { description: 'GeoJSON', schema: GeoJsonFeatureCollection, mediaType: 'application/geo+json' },
+  },
+
+  // Development only
+  {
+    method: 'get',
+    path: '/api/dev/outbox',
+    tag: 'Development',
+    summary: 'Emails recorded by the dev mailer (not in production)',
+    access: 'admin',
+    ok: { description: 'Emails' },
+  },
+];
+
+const SECURITY: Record<Exclude<Access, 'public'>, string> = {
+  session: 'Needs a signed-in session.',
+  admin: 'Needs a signed-in session with the admin role.',
+};
+
+const PROBLEM_TEXT: Record<number, string> = {
+  404: 'Not found',
+  409: 'Conflicts with the current state',
+  410: 'The link has expired or was replaced',
+  412: 'If-Match does not match the current version (the answer carries the current ETag)',
+  413: 'The body is larger than the limit',
+  415: 'Unsupported media type',
+  428: 'The If-Match header is missing',
+  429: 'Too many requests; try again later',
+};
+
+function problem(description: string) {
+  return { description, content: { 'application/problem+json': { schema: ProblemDetails } } };
+}
+
+function register(registry: OpenAPIRegistry, e: Endpoint): void {
+  const write = e.method !== 'get';
+  const responses: RouteConfig['responses'] = {};
+  const ok = e.ok ?? { description: 'OK' };
+  const status = ok.status ?? 200;
+  responses[status] = {
+    description: ok.description,
+    ...(ok.etag
+      ? { headers: { ETag: { description: 'Version of the record, for If-Match', schema: { type: 'string' } } } }
+      : {}),
+    ...(status === 204
+      ? {}
+      : {
+          content: {
+            [ok.mediaType ?? 'application/json']: {
+              schema: ok.schema ?? (ok.mediaType && ok.mediaType.startsWith('text/') ? z.string() : z.unknown()),
+            },
+          },
+        }),
+  };
+  if (e.params || e.query || e.body) responses[400] = problem('Invalid input: `errors` names each field and why');
+  if (e.access !== 'public') responses[401] = problem('Not signed in');
+  if (e.access !== 'public' || write) responses[403] = problem('Not allowed, or cross-site/CSRF check failed');
+  Object.assign(responses, e.extra ?? {});
+  for (const s of e.problems ?? []) responses[s] = problem(PROBLEM_TEXT[s] ?? `Refused (${s})`);
+  const body =
+    e.body === undefined
+      ? undefined
+      : e.body instanceof z.ZodType
+        ? { required: true, content: { 'application/json': { schema: e.body } } }
+        : { required: true, description: e.body.description, content: { [e.body.mediaType]: { schema: z.string() } } };
+  registry.registerPath({
+    method: e.method,
+    path: e.path,
+    tags: [e.tag],
+    summary: e.summary,
+    description:
+      [e.description, e.access === 'public' ? undefined : SECURITY[e.access]].filter(Boolean).join(' ') || undefined,
+    operationId: `${e.method}${e.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    security:
+      e.access === 'public'
+        ? write && e.path !== '/api/capacity-links/{token}/apply'
+          ? [{}, { session: [], csrf: [] }]
+          : []
+        : write
+          ? [{ session: [], csrf: [] }]
+          : [{ session: [] }],
+    request: {
+      ...(e.params ? { params: e.params } : {}),
+      ...(e.query ? { query: e.query as z.ZodObject } : {}),
+      ...(e.headers ? { headers: e.headers } : {}),
+      ...(body ? { body } : {}),
+    },
+    responses,
+  });
+}
+
+/** Builds the OpenAPI document (cached: the schemas do not change while the process runs). */
+let cached: OpenApiDocument | undefined;
+export function openApiDocument(): OpenApiDocument {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.register('ProblemDetails', ProblemDetails);
+  registry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sp_session',
+    description: 'Session cookie set by POST /api/auth/sign-in',
+  });
+  registry.registerComponent('securitySchemes', 'csrf', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-CSRF-Token',
+    description: 'CSRF token returned by sign-in and /api/auth/me; required on writes by a signed-in session',
+  });
+  for (const e of ENDPOINTS) register(registry, e);
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Signpost API',
+      version: '1',
+      description:
+        'The API of Signpost: social prescribing services, live capacity and need in England. Errors are application/problem+json (RFC 9457). Writes by a signed-in session need the X-CSRF-Token header. The Open Referral UK 3.0 API under /api/oruk is defined by the standard’s own document at /api/oruk/openapi.json.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/' }],
+    tags: [...new Set(ENDPOINTS.map((e) => e.tag))].map((name) => ({ name })),
+  });
+  return cached;
+}
