@@ -43,3 +43,10 @@ export function parsePostcodeQuery(input: string): PostcodeQuery | undefined {
 
 /** The no-space upper-case key of a full postcode ("M13 9PL" → "M139PL"). */
 export const postcodeKey = (postcode: string): string => postcode.toUpperCase().replace(/\s+/g, '');
+
+/** The district (outward code) of a postcode, sector or district in any case and spacing ("m13 9pl" → "M13"). */
+export function postcodeDistrict(input: string): string | undefined {
+  const parsed = parsePostcodeQuery(input.trim());
+  if (!parsed) return undefined;
+  return parsed.kind === 'district' ? parsed.key : parsed.label.split(' ')[0];
+}

@@ -8,6 +8,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useSearchParams } from 'react-router';
 import type { MapResponseDto, SearchResultDto } from '@shared/schemas/search';
 import { SEARCH_RADIUS } from '@shared/schemas/search';
+import { postcodeDistrict } from '@shared/postcode';
 import type { ApiError } from '../api/client';
 import { ErrorBoundary } from '../components/ErrorBoundary';
 import { ErrorSummary, type FormProblem } from '../components/ErrorSummary';
@@ -15,6 +16,7 @@ import { FIELD_IDS, FindForm, type TaxonomyNode } from '../components/find/FindF
 import { MapLegend } from '../components/find/MapLegend';
 import { ResultCard } from '../components/find/ResultCard';
 import { ShortlistPanel } from '../components/find/ShortlistPanel';
+import { UnmetNeedForm } from '../components/demand/UnmetNeedForm';
 import { LoadError } from '../components/LoadError';
 import { PageHeading } from '../components/PageHeading';
 import {
@@ -28,6 +30,7 @@ import {
 import { preloadAppConfig } from '../hooks/useAppConfig';
 import { useApiResource } from '../hooks/useApiResource';
 import { usePageTitle } from '../hooks/usePageTitle';
+import { useSession } from '../hooks/useSession';
 import { useServiceSearch } from '../hooks/useServiceSearch';
 import { useShortlist } from '../hooks/useShortlist';
 import type { MappedResult, MapViewport, ServicesMap as ServicesMapComponent } from '../map/ServicesMap';
@@ -102,6 +105,8 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? `1 ${one}` :
 
 /** Find services page. */
 export function FindServicesPage() {
+  const { user } = useSession();
+  const isLinkWorker = user?.role === 'link_worker';
   const [searchParams, setSearchParams] = useSearchParams();
   const view = useMemo(() => parseFindView(searchParams), [searchParams]);
   const viewKey = findViewToParams(view).toString();
@@ -340,6 +345,23 @@ export function FindServicesPage() {
                   onRetry={() => void handleLoadMore()}
                   headingLevel={3}
                 />
+              )}
+              {isLinkWorker && (
+                <details className="nhsuk-details signpost-find-unmet">
+                  <summary className="nhsuk-details__summary">
+                    <span className="nhsuk-details__summary-text">Nothing suitable? Record why</span>
+                  </summary>
+                  <div className="nhsuk-details__text">
+                    <p className="nhsuk-body-s">
+                      Commissioners see these counts by PCN, category and reason (only the postcode district is kept).
+                    </p>
+                    <UnmetNeedForm
+                      key={`${view.postcode ?? ''}|${view.category.join(',')}`}
+                      category={view.category}
+                      postcodeDistrict={view.postcode ? postcodeDistrict(view.postcode) : undefined}
+                    />
+                  </div>
+                </details>
               )}
             </>
           )}

@@ -4,7 +4,7 @@
  * so nothing that could identify a person can be sent. See docs/demand.md.
  */
 import { z } from 'zod';
-import { parsePostcodeQuery } from '../postcode';
+import { postcodeDistrict } from '../postcode';
 import { IcbCode, PcnCode } from './common';
 import { TaxonomyCode } from './directory';
 
@@ -39,12 +39,12 @@ export const MAX_UNMET_NEED_CATEGORIES = 20;
  * here, so the full postcode is never stored.
  */
 export const PostcodeDistrict = z.string({ error: 'must be a postcode district like M16' }).transform((s, ctx) => {
-  const parsed = parsePostcodeQuery(s.trim());
-  if (!parsed) {
+  const district = postcodeDistrict(s);
+  if (!district) {
     ctx.addIssue({ code: 'custom', message: 'must be a postcode district like M16' });
     return z.NEVER;
   }
-  return parsed.kind === 'district' ? parsed.key : parsed.label.split(' ')[0]!;
+  return district;
 });
 
 /** POST /api/unmet-needs. */

@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { schema, type Db } from '../../server/db';
 import { createUser, TEST_PASSWORD } from '../helpers/auth';
-import { createOrganization, createService } from '../helpers/directory';
+import { createOrganization, createService, seedGeography } from '../helpers/directory';
 import {
   expectNoPageProblems,
   expectNoSeriousAxeViolations,
@@ -34,6 +34,7 @@ beforeAll(async () => {
   assertClientBuilt();
   app = await startApp();
   db = app.testApp.database.db;
+  await seedGeography(db);
   const org = await createOrganization(db, { name: 'Hulme Community Garden' });
   const small = await createService(db, org.id, {
     name: 'Hulme growing group',
@@ -169,6 +170,25 @@ describe('demand signals in the browser', () => {
       pcnCode: 'U10001',
     });
     await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+  });
+
+  it('when a search found nothing suitable, then the link worker records why from the Find page with its district only', async () => {
+    await db.delete(schema.unmetNeeds);
+    const { page, problems } = await signedIn(worker.email, '/find?postcode=M13%209PL&category=food');
+    await page.getByText('Nothing suitable? Record why').click();
+    await expectNoSeriousAxeViolations(page);
+    await page.getByLabel('Suitable services are all full').check();
+    await page.getByRole('button', { name: 'Record nothing suitable found' }).click();
+    await page.getByRole('status').getByText('Recorded — thank you. No details about the person are stored.').waitFor();
+    const rows = await db.select().from(schema.unmetNeeds);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      reason: 'all_full',
+      categoryCodes: ['food'],
+      postcodeDistrict: 'M13',
+      pcnCode: 'U10001',
+    });
     expectNoPageProblems(problems);
   });
 });

@@ -3,6 +3,7 @@ import {
   MAX_POSTCODE_QUERY_LENGTH,
   SPACED_POSTCODE,
   SPACED_SECTOR,
+  postcodeDistrict,
   parsePostcodeQuery,
   postcodeKey,
 } from '../../../shared/postcode';
@@ -86,5 +87,21 @@ describe('postcodeKey', () => {
     expect(postcodeKey('m13 9pl')).toBe('M139PL');
     expect(postcodeKey(' M13  9PL ')).toBe('M139PL');
     expect(postcodeKey('M139PL')).toBe('M139PL');
+  });
+});
+
+describe('postcodeDistrict', () => {
+  it.each([
+    ['m13 9pl', 'M13'],
+    ['M139PL', 'M13'],
+    ['SW1A 1AA', 'SW1A'],
+    ['M13 9', 'M13'],
+    ['m16', 'M16'],
+  ])('when given %p, then the district is %p', (input, district) => {
+    expect(postcodeDistrict(input)).toBe(district);
+  });
+
+  it('when the input is not shaped like a postcode, then there is no district', () => {
+    expect(postcodeDistrict('not a postcode')).toBeUndefined();
   });
 });
