@@ -3,7 +3,8 @@
  * on the sorted one), "no data" for missing figures, and each PCN name a link that selects it (Enter works; so does a
  * click anywhere on the row).
  */
-import { useState, type MouseEvent } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
+import type { FlagDto } from '../../api/gaps';
 import { Link } from 'react-router';
 import type { IndicatorDefinition } from '../../need/indicators';
 import { formatCount, formatOrNoData, NO_DATA } from '../../need/format';
@@ -38,6 +39,18 @@ export interface PcnTableProps {
   onHighlight?: (code: string | null) => void;
   /** ICB label under each PCN name (England view), or absent to show none. */
   icbLabel?: (icbCode: string | null) => string | undefined;
+  /** Open or in-progress flags of a PCN, shown as a "Flagged" tag; absent for people who may not see flags. */
+  flagsOf?: (code: string) => readonly FlagDto[];
+}
+
+/** Width of a bar (0–100 %) and whether it runs left of the zero line, for a value against the column's extent. */
+function barOf(value: number, extent: { min: number; max: number }): { left: number; width: number } {
+  const lo = Math.min(0, extent.min);
+  const hi = Math.max(0, extent.max);
+  const span = hi - lo || 1;
+  const zero = ((0 - lo) / span) * 100;
+  const at = ((value - lo) / span) * 100;
+  return { left: Math.min(zero, at), width: Math.abs(at - zero) };
 }
 
 const ariaSort = (isSorted: boolean, dir: SortDirection) =>
@@ -57,7 +70,18 @@ export function PcnTable({
   onSelect,
   onHighlight,
   icbLabel,
+  flagsOf,
 }: PcnTableProps) {
+  // Bars compare a row with all rows (not only those shown), on a scale that includes 0.
+  const extents = useMemo(() => {
+    const out = new Map<string, { min: number; max: number }>();
+    for (const c of columns) {
+      if (!c.hasBar) continue;
+      const values = rows.map((r) => c.value(r.figures)).filter((v): v is number => v !== null && Number.isFinite(v));
+      if (values.length > 0) out.set(c.key, { min: Math.min(...values), max: Math.max(...values) });
+    }
+    return out;
+  }, [columns, rows]);
   const [shown, setShown] = useState(PAGE_SIZE);
   const visible = rows.slice(0, shown);
   const remaining = rows.length - visible.length;
@@ -138,10 +162,18 @@ export function PcnTable({
                       {row.code}
                       {icb ? ` · ${icb}` : ''}
                     </span>
+                    {(flagsOf?.(row.code).length ?? 0) > 0 && (
+                      <strong className="nhsuk-tag nhsuk-tag--orange signpost-flag-tag" data-testid="flag-tag">
+                        Flagged
+                        <span className="nhsuk-u-visually-hidden"> as under-served</span>
+                      </strong>
+                    )}
                   </th>
                   {columns.map((c) => {
                     const value = c.value(row.figures);
                     const text = formatOrNoData(value, c.format);
+                    const extent = extents.get(c.key);
+                    const bar = extent && value !== null && Number.isFinite(value) ? barOf(value, extent) : null;
                     return (
                       <td
                         key={c.key}
@@ -155,6 +187,14 @@ export function PcnTable({
                         data-column={c.key}
                       >
                         {text}
+                        {bar && (
+                          <span className="signpost-cell-bar" aria-hidden="true">
+                            <span
+                              className={`signpost-cell-bar__fill${value! < 0 ? ' signpost-cell-bar__fill--negative' : ''}`}
+                              style={{ left: `${bar.left}%`, width: `${Math.max(bar.width, 1)}%` }}
+                            />
+                          </span>
+                        )}
                       </td>
                     );
                   })}
