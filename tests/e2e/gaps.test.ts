@@ -1,0 +1,194 @@
+/**
+ * The gap analysis on the need page (/need) in headless Chromium, on an app holding the reference fixture: gap
+ * figures in the table (sorted, with bars), the category filter and exports, and a commissioner flagging a PCN from
+ * its profile so the flag shows in the table and on the map. Expected figures come from the real API, never typed in.
+ */
+import { eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import { schema } from '../../server/db';
+import { createUser, TEST_PASSWORD, type TestUser } from '../helpers/auth';
+import * as fx from '../helpers/referenceFixture';
+import {
+  expectNoPageProblems,
+  expectNoSeriousAxeViolations,
+  launchBrowser,
+  openPage,
+  type OpenedPage,
+} from './support/browser';
+import { NeedPage } from './support/needPage';
+import { loadReferenceFixture } from './support/referenceData';
+import { assertClientBuilt, startApp, type RunningApp } from './support/server';
+
+let app: RunningApp;
+let browser: Browser;
+let opened: OpenedPage | undefined;
+let commissioner: TestUser;
+
+const ALPHA = fx.ICBS[0];
+const pcnsOf = (icb: string) => fx.PCNS.filter((p) => p.icbCode === icb);
+
+beforeAll(async () => {
+  assertClientBuilt();
+  app = await startApp({}, { setup: loadReferenceFixture });
+  commissioner = await createUser(app.testApp.database.db, {
+    role: 'icb_commissioner',
+    name: 'Ada Commissioner',
+    icbCode: ALPHA.code,
+  });
+  browser = await launchBrowser();
+});
+
+afterEach(async () => {
+  await opened?.close();
+  opened = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+interface ApiGapRow {
+  code: string;
+  name: string;
+  gap: { score: number | null };
+  vcse: { per10k: number | null };
+}
+
+/** The API's gap rows of an ICB (what the page must show). */
+async function apiGapRows(query: string): Promise<ApiGapRow[]> {
+  const response = await fetch(`${app.baseUrl}/api/gaps/pcns${query}`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { rows: ApiGapRow[] }).rows;
+}
+
+/** A signed gap score as the page writes it (true minus sign, two decimals). */
+const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${Math.abs(v).toFixed(2)}`;
+
+async function signIn(page: Page, email: string): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+}
+
+describe('Gap analysis on the need page', () => {
+  it('when a commissioner switches to their ICB, sorts by gap, and flags a PCN with a note, then the flag shows in the table and on the map', async () => {
+    opened = await openPage(browser, app.baseUrl);
+    const { page, problems } = opened;
+    await signIn(page, commissioner.email);
+    const need = await NeedPage.open(page, '', fx.PCNS.length);
+
+    // Switch to their ICB.
+    await need.areaSelect.selectOption(ALPHA.code);
+    await page.waitForURL(`**/need?icb=${ALPHA.code}`);
+    await need.waitForMap(pcnsOf(ALPHA.code).length);
+    await page.getByTestId('flag-key').waitFor();
+
+    // Sort by gap: widest first, missing last, each score as the API gives it, with a bar beside the number.
+    await page.locator('[data-sort-key="gap_score"]').click();
+    await page.waitForURL(/sort=gap_score/);
+    const api = await apiGapRows(`?icb=${ALPHA.code}`);
+    expect(api).toHaveLength(pcnsOf(ALPHA.code).length);
+    const expected = [...api].sort((a, b) =>
+      a.gap.score === null ? 1 : b.gap.score === null ? -1 : b.gap.score - a.gap.score,
+    );
+    await expect(need.rowCodes()).resolves.toEqual(expected.map((r) => r.code));
+    const cells = await page.locator('.signpost-pcn-table tbody td[data-column="gap_score"]').allTextContents();
+    expect(cells).toEqual(expected.map((r) => (r.gap.score === null ? 'no data' : signed(r.gap.score))));
+    expect(await page.locator('td[data-column="gap_score"] .signpost-cell-bar').count()).toBe(
+      expected.filter((r) => r.gap.score !== null).length,
+    );
+
+    // Open the widest gap's profile: its gap explanation and the flag form.
+    const target = expected[0]!;
+    await page.locator(`[data-pcn-code="${target.code}"] a`).click();
+    await page.waitForURL(new RegExp(`pcn=${target.code}`));
+    await need.profile.getByTestId('gap-summary').waitFor();
+    await expect(need.profile.getByTestId('gap-summary').textContent()).resolves.toContain(
+      target.gap.score === null ? 'no data' : signed(target.gap.score),
+    );
+    await expect(need.profile.getByText('This PCN has not been flagged.').count()).resolves.toBe(1);
+
+    // Flag it with a note.
+    const reason = 'Highest need, no link-worker cover since March';
+    const evidence = 'Practice managers report long waits for community groups.';
+    await page.getByLabel('Category (optional)').selectOption('physical_activity');
+    await page.getByLabel('Reason', { exact: true }).fill(reason);
+    await page.getByLabel('Evidence note (optional)').fill(evidence);
+    await page.getByRole('button', { name: 'Flag as under-served' }).click();
+    await page.getByText('Flag saved. It shows in the table and on the map.').waitFor();
+
+    // Stored as sent, for this PCN and ICB, by the commissioner.
+    const db = app.testApp.database.db;
+    const stored = await db.select().from(schema.gapFlags).where(eq(schema.gapFlags.pcnCode, target.code));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({
+      icbCode: ALPHA.code,
+      category: 'physical_activity',
+      reason,
+      evidence,
+      status: 'open',
+      createdBy: commissioner.id,
+    });
+
+    // In the table (a text tag, not colour alone), on the map (an outline, counted) and in the key.
+    const row = page.locator(`.signpost-pcn-table tbody tr[data-pcn-code="${target.code}"]`);
+    await row.getByTestId('flag-tag').waitFor();
+    await expect(row.getByTestId('flag-tag').textContent()).resolves.toBe('Flagged as under-served');
+    await expect(page.getByTestId('flag-tag').count()).resolves.toBe(1);
+    await page.locator('.signpost-choropleth[data-flagged-areas="1"]').waitFor();
+    await expect(page.getByTestId('flag-key').textContent()).resolves.toContain('1 PCN with an open flag');
+    // And on the profile, with its reason, evidence and status.
+    const flagItem = need.profile.getByTestId('pcn-flags').locator('li');
+    await expect(flagItem.textContent()).resolves.toContain(reason);
+    await expect(flagItem.textContent()).resolves.toContain(evidence);
+    await expect(flagItem.locator('.nhsuk-tag').textContent()).resolves.toBe('Open');
+
+    // Move it on: in progress; the history records it.
+    await flagItem.getByLabel('Change status').selectOption('in_progress');
+    await flagItem.getByRole('button', { name: 'Change status' }).click();
+    await flagItem.locator('.nhsuk-tag', { hasText: 'In progress' }).waitFor();
+    const events = await db.select().from(schema.gapFlagEvents).where(eq(schema.gapFlagEvents.flagId, stored[0]!.id));
+    expect(events.map((e) => e.kind).sort()).toEqual(['created', 'status']);
+    await page.locator('.signpost-choropleth[data-flagged-areas="1"]').waitFor(); // in progress is still flagged
+
+    await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+  });
+
+  it('when anyone chooses a service category, then the URL, the VCSE figures and the export links follow it, and no flag is shown or requested', async () => {
+    opened = await openPage(browser, app.baseUrl);
+    const { page, problems } = opened;
+    const need = await NeedPage.open(page, `?icb=${ALPHA.code}&indicator=gap_score`, pcnsOf(ALPHA.code).length);
+    await need.waitForLegendTitle('Key: Gap score');
+
+    await page.getByLabel('Service category').selectOption('advice');
+    await page.waitForURL(/category=advice/);
+    await expect(page.getByLabel('Service category').inputValue()).resolves.toBe('advice');
+    const csv = page.getByRole('link', { name: /^CSV/ });
+    const geojson = page.getByRole('link', { name: /^GeoJSON/ });
+    await expect(csv.getAttribute('href')).resolves.toBe(`/api/gaps/pcns.csv?icb=${ALPHA.code}&category=advice`);
+    await expect(geojson.getAttribute('href')).resolves.toBe(
+      `/api/gaps/pcns.geojson?icb=${ALPHA.code}&category=advice`,
+    );
+
+    // The CSV link downloads the API's CSV with the same filters: one line per PCN of the ICB plus the header.
+    const text = await (await fetch(`${app.baseUrl}/api/gaps/pcns.csv?icb=${ALPHA.code}&category=advice`)).text();
+    expect(text.trim().split(/\r?\n/)).toHaveLength(pcnsOf(ALPHA.code).length + 1);
+
+    // VCSE supply in the table is the category's, as the API gives it.
+    const api = await apiGapRows(`?icb=${ALPHA.code}&category=advice`);
+    for (const r of api) {
+      const cell = page.locator(`tr[data-pcn-code="${r.code}"] td[data-column="vcse_per_10k"]`);
+      await expect(cell.textContent()).resolves.toBe(r.vcse.per10k === null ? 'no data' : r.vcse.per10k.toFixed(2));
+    }
+
+    // Not signed in: no flag key, tags or suggestions (and no refused flag request).
+    await expect(page.getByTestId('flag-key').count()).resolves.toBe(0);
+    await expect(page.getByTestId('suggested-flags').count()).resolves.toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+  });
+});
