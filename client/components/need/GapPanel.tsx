@@ -221,7 +221,7 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
         </ul>
       )}
 
-      <table className="nhsuk-table signpost-profile__practices">
+      <table className="nhsuk-table signpost-profile__services" data-testid="reachable-services">
         <caption className="nhsuk-table__caption nhsuk-table__caption--s">
           Services within reach ({formatCount(data.services.length)})
         </caption>
