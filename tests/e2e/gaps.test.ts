@@ -74,6 +74,51 @@ async function signIn(page: Page, email: string): Promise<void> {
 }
 
 describe('Gap analysis on the need page', () => {
+  // Runs first: the flag test below flags the same PCN, which takes it off the suggestions.
+  it('when a commissioner reviews suggested flags, then the widest gap in their ICB is listed and dismissing it with a reason records it', async () => {
+    opened = await openPage(browser, app.baseUrl);
+    const { page, problems } = opened;
+    await signIn(page, commissioner.email);
+    const api = await apiGapRows(`?icb=${ALPHA.code}`);
+    const widest = [...api].filter((r) => r.gap.score !== null).sort((a, b) => b.gap.score! - a.gap.score!)[0]!;
+    const need = await NeedPage.open(page, `?icb=${ALPHA.code}&pcn=${widest.code}`, pcnsOf(ALPHA.code).length);
+
+    // The scatter plot of need against link workers says what it shows and which PCN is highlighted.
+    await page.getByText('Need against link workers: scatter plot').click();
+    const scatter = page.getByTestId('need-scatter');
+    await expect(scatter.locator('circle').count()).resolves.toBe(
+      pcnsOf(ALPHA.code).filter((p) => fx.WORKFORCE.some((w) => w.pcnCode === p.code)).length,
+    );
+    await expect(scatter.locator('circle.signpost-scatter__dot--selected').getAttribute('data-pcn-code')).resolves.toBe(
+      widest.code,
+    );
+    await expect(scatter.locator('figcaption').textContent()).resolves.toContain(`The selected PCN, ${widest.name}`);
+
+    // Suggestions: the ⌈10 %⌉ widest gaps of the ICB (here one PCN).
+    const suggestions = page.getByTestId('suggested-flags');
+    await suggestions.getByText(/^Suggested flags \(1\)$/).click();
+    await expect(suggestions.locator('li').count()).resolves.toBe(1);
+    await expect(suggestions.locator('li a').textContent()).resolves.toBe(widest.name);
+
+    // Dismissing needs a reason; with one, it is recorded and the PCN leaves the list.
+    await suggestions.getByRole('button', { name: 'Dismiss' }).click();
+    await suggestions.getByRole('alert').filter({ hasText: 'Enter a reason to dismiss the suggestion' }).waitFor();
+    await suggestions.getByLabel(`Reason to dismiss the suggestion for ${widest.name}`).fill('Reviewed at board');
+    await suggestions.getByRole('button', { name: 'Dismiss' }).click();
+    await suggestions.getByText(`Suggestion for ${widest.name} dismissed.`).waitFor();
+    await suggestions.getByText(/^No suggestions/).waitFor();
+    const dismissed = await app.testApp.database.db
+      .select()
+      .from(schema.gapSuggestionDismissals)
+      .where(eq(schema.gapSuggestionDismissals.pcnCode, widest.code));
+    expect(dismissed).toHaveLength(1);
+    expect(dismissed[0]).toMatchObject({ reason: 'Reviewed at board' });
+    await need.profile.getByTestId('gap-panel').waitFor();
+
+    await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+  });
+
   it('when a commissioner switches to their ICB, sorts by gap, and flags a PCN with a note, then the flag shows in the table and on the map', async () => {
     opened = await openPage(browser, app.baseUrl);
     const { page, problems } = opened;
