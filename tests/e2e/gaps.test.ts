@@ -3,7 +3,7 @@
  * figures in the table (sorted, with bars), the category filter and exports, and a commissioner flagging a PCN from
  * its profile so the flag shows in the table and on the map. Expected figures come from the real API, never typed in.
  */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { schema } from '../../server/db';
 import { createUser, TEST_PASSWORD, type TestUser } from '../helpers/auth';
@@ -35,8 +35,52 @@ beforeAll(async () => {
     name: 'Ada Commissioner',
     icbCode: ALPHA.code,
   });
+  await seedAtRiskService();
   browser = await launchBrowser();
 });
+
+/** End of funding of the seeded service: two months from today (inside the six-month "at risk" window). */
+const FUNDING_ENDS = (() => {
+  const d = new Date();
+  d.setUTCMonth(d.getUTCMonth() + 2);
+  return d.toISOString().slice(0, 10);
+})();
+const AT_RISK_PCN = fx.PCNS[0];
+const AT_RISK_SERVICE = 'Riverside walking group';
+
+/** One accepting, confirmed physical-activity service inside U10001's catchment whose funding ends in two months. */
+async function seedAtRiskService(): Promise<void> {
+  const db = app.testApp.database.db;
+  const [org] = await db
+    .insert(schema.organizations)
+    .values({ name: 'Riverside Trust', status: 'approved', source: 'import' })
+    .returning();
+  const now = new Date();
+  const [svc] = await db
+    .insert(schema.services)
+    .values({
+      organizationId: org!.id,
+      name: AT_RISK_SERVICE,
+      capacityStatus: 'accepting',
+      capacitySetAt: now,
+      capacityConfirmedAt: now,
+    })
+    .returning();
+  const [loc] = await db
+    .insert(schema.locations)
+    .values({
+      organizationId: org!.id,
+      geom: sql`ST_SetSRID(ST_MakePoint(-2.35, 53.45), 4326)` as unknown as string,
+    })
+    .returning();
+  await db.insert(schema.serviceAtLocations).values({ serviceId: svc!.id, locationId: loc!.id });
+  await db.execute(
+    sql`insert into service_taxonomy (service_id, taxonomy_term_id) select ${svc!.id}, id from taxonomy_terms where code = 'physical_activity'`,
+  );
+  await db.execute(
+    sql`insert into funding (service_id, source, ends_on) values (${svc!.id}, 'Lottery', ${FUNDING_ENDS})`,
+  );
+}
 
 afterEach(async () => {
   await opened?.close();
@@ -233,6 +277,35 @@ describe('Gap analysis on the need page', () => {
     // Not signed in: no flag key, tags or suggestions (and no refused flag request).
     await expect(page.getByTestId('flag-key').count()).resolves.toBe(0);
     await expect(page.getByTestId('suggested-flags').count()).resolves.toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+  });
+
+  it('when anyone opens a PCN profile, then it lists services within reach by category and capacity and the provision at risk', async () => {
+    opened = await openPage(browser, app.baseUrl);
+    const { page, problems } = opened;
+    const need = await NeedPage.open(page, `?icb=${ALPHA.code}&pcn=${AT_RISK_PCN.code}`, pcnsOf(ALPHA.code).length);
+    await need.profile.getByTestId('gap-summary').waitFor();
+
+    const byCategory = need.profile.getByTestId('services-by-category');
+    const header = await byCategory.locator('thead th').allTextContents();
+    const accepting = header.indexOf('Accepting');
+    expect(accepting).toBeGreaterThan(0);
+    const row = byCategory.locator('tbody tr', { hasText: 'Physical activity' });
+    await expect(row.locator('th, td').nth(accepting).textContent()).resolves.toBe('1');
+
+    const atRisk = need.profile.getByTestId('at-risk');
+    const ends = new Date(`${FUNDING_ENDS}T00:00:00Z`).toLocaleDateString('en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    await expect(atRisk.textContent()).resolves.toBe(`${AT_RISK_SERVICE} (Riverside Trust): funding ends ${ends}`);
+    await expect(need.profile.getByTestId('reachable-services').textContent()).resolves.toContain(AT_RISK_SERVICE);
+
+    // Not signed in: the profile offers no flag form.
+    await expect(need.profile.getByTestId('pcn-flags').count()).resolves.toBe(0);
     await expectNoSeriousAxeViolations(page);
     expectNoPageProblems(problems);
   });
