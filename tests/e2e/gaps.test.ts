@@ -198,7 +198,7 @@ describe('Gap analysis on the need page', () => {
     await expect(need.profile.getByTestId('gap-summary').textContent()).resolves.toContain(
       target.gap.score === null ? 'no data' : signed(target.gap.score),
     );
-    await expect(need.profile.getByText('This PCN has not been flagged.').count()).resolves.toBe(1);
+    await need.profile.getByText('This PCN has not been flagged.').waitFor();
 
     // Flag it with a note.
     const reason = 'Highest need, no link-worker cover since March';
@@ -241,6 +241,13 @@ describe('Gap analysis on the need page', () => {
     await flagItem.locator('.nhsuk-tag', { hasText: 'In progress' }).waitFor();
     const events = await db.select().from(schema.gapFlagEvents).where(eq(schema.gapFlagEvents.flagId, stored[0]!.id));
     expect(events.map((e) => e.kind).sort()).toEqual(['created', 'status']);
+
+    // And comment on it: stored in the history.
+    await flagItem.getByLabel('Comment').fill('Met the PCN clinical director.');
+    await flagItem.getByRole('button', { name: 'Add comment' }).click();
+    await flagItem.getByText('Comment added.').waitFor();
+    const comments = await db.select().from(schema.gapFlagEvents).where(eq(schema.gapFlagEvents.flagId, stored[0]!.id));
+    expect(comments.filter((e) => e.kind === 'comment').map((e) => e.body)).toEqual(['Met the PCN clinical director.']);
     await page.locator('.signpost-choropleth[data-flagged-areas="1"]').waitFor(); // in progress is still flagged
 
     await expectNoSeriousAxeViolations(page);

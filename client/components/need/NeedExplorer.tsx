@@ -110,14 +110,19 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
   const { user, csrfToken } = useSession();
   const canFlag = user?.role === 'icb_commissioner' || user?.role === 'admin';
   const flags = useApiResource<{ flags: FlagDto[] }>(canFlag ? flagListPath(icbCode) : null, { cache: false });
+  // While flags reload after a change, keep showing the last list (so the forms and their messages stay put).
+  const [flagList, setFlagList] = useState<{ icb: string | null; flags: FlagDto[] } | null>(null);
+  useEffect(() => {
+    if (flags.status === 'ready') setFlagList({ icb: icbCode, flags: flags.data.flags });
+  }, [flags, icbCode]);
+  const shownFlags = canFlag && flagList && flagList.icb === icbCode ? flagList.flags : null;
   const openFlagsByPcn = useMemo(() => {
     const map = new Map<string, FlagDto[]>();
-    if (flags.status !== 'ready') return map;
-    for (const f of flags.data.flags) {
+    for (const f of shownFlags ?? []) {
       if (f.status === 'open' || f.status === 'in_progress') map.set(f.pcnCode, [...(map.get(f.pcnCode) ?? []), f]);
     }
     return map;
-  }, [flags]);
+  }, [shownFlags]);
   const flaggedCodes = useMemo(() => [...openFlagsByPcn.keys()], [openFlagsByPcn]);
   const { retry: retryFlags } = flags;
   const { retry: retryGapProfile } = gapProfile;
@@ -362,7 +367,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
               Loading the key…
             </p>
           )}
-          {canFlag && flags.status === 'ready' && (
+          {shownFlags && (
             <p className="nhsuk-body-s signpost-flag-key" data-testid="flag-key">
               <span className="signpost-flag-key__swatch" aria-hidden="true" />
               Dashed orange outline: flagged as under-served ({formatCount(flaggedCodes.length)}{' '}
@@ -421,7 +426,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
             categories={categories}
             canFlag={canFlag}
             csrfToken={csrfToken}
-            flags={flags.status === 'ready' ? flags.data.flags.filter((f) => f.pcnCode === view.pcn) : null}
+            flags={shownFlags ? shownFlags.filter((f) => f.pcnCode === view.pcn) : null}
             onFlagsChanged={handleFlagsChanged}
           />
         </PcnProfile>
