@@ -5,6 +5,7 @@
  */
 import { useMemo, useState, type MouseEvent } from 'react';
 import type { FlagDto } from '../../api/gaps';
+import { barOf, extentOf } from '../../need/bars';
 import { Link } from 'react-router';
 import type { IndicatorDefinition } from '../../need/indicators';
 import { formatCount, formatOrNoData, NO_DATA } from '../../need/format';
@@ -43,16 +44,6 @@ export interface PcnTableProps {
   flagsOf?: (code: string) => readonly FlagDto[];
 }
 
-/** Width of a bar (0–100 %) and whether it runs left of the zero line, for a value against the column's extent. */
-function barOf(value: number, extent: { min: number; max: number }): { left: number; width: number } {
-  const lo = Math.min(0, extent.min);
-  const hi = Math.max(0, extent.max);
-  const span = hi - lo || 1;
-  const zero = ((0 - lo) / span) * 100;
-  const at = ((value - lo) / span) * 100;
-  return { left: Math.min(zero, at), width: Math.abs(at - zero) };
-}
-
 const ariaSort = (isSorted: boolean, dir: SortDirection) =>
   isSorted ? (dir === 'asc' ? 'ascending' : 'descending') : undefined;
 
@@ -77,8 +68,8 @@ export function PcnTable({
     const out = new Map<string, { min: number; max: number }>();
     for (const c of columns) {
       if (!c.hasBar) continue;
-      const values = rows.map((r) => c.value(r.figures)).filter((v): v is number => v !== null && Number.isFinite(v));
-      if (values.length > 0) out.set(c.key, { min: Math.min(...values), max: Math.max(...values) });
+      const extent = extentOf(rows.map((r) => c.value(r.figures)));
+      if (extent) out.set(c.key, extent);
     }
     return out;
   }, [columns, rows]);
