@@ -221,43 +221,45 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
         </ul>
       )}
 
-      <table className="nhsuk-table signpost-profile__services" data-testid="reachable-services">
-        <caption className="nhsuk-table__caption nhsuk-table__caption--s">
-          Services within reach ({formatCount(data.services.length)})
-        </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th scope="col" className="nhsuk-table__header">
-              Service
-            </th>
-            <th scope="col" className="nhsuk-table__header">
-              Capacity
-            </th>
-            <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-              Counts as
-            </th>
-          </tr>
-        </thead>
-        <tbody className="nhsuk-table__body">
-          {data.services.map((s) => (
-            <tr key={s.id} className="nhsuk-table__row">
-              <td className="nhsuk-table__cell">
-                <a href={`/services/${encodeURIComponent(s.id)}`}>{s.name}</a>
-                <span className="signpost-pcn-table__meta">
-                  {s.organizationName} · {s.mode === 'in_person' ? 'in person' : s.mode}
-                </span>
-              </td>
-              <td className="nhsuk-table__cell">
-                {CAPACITY_NAMES[s.capacity] ?? s.capacity}
-                {s.capacity !== 'unset' && !s.confirmed ? ' (not re-confirmed)' : ''}
-              </td>
-              <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
-                {s.mode === 'in_person' ? formatRate(s.weight) : NO_DATA}
-              </td>
+      {data.services.length > 0 && (
+        <table className="nhsuk-table signpost-profile__services" data-testid="reachable-services">
+          <caption className="nhsuk-table__caption nhsuk-table__caption--s">
+            Services within reach ({formatCount(data.services.length)})
+          </caption>
+          <thead className="nhsuk-table__head">
+            <tr className="nhsuk-table__row">
+              <th scope="col" className="nhsuk-table__header">
+                Service
+              </th>
+              <th scope="col" className="nhsuk-table__header">
+                Capacity
+              </th>
+              <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
+                Counts as
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody className="nhsuk-table__body">
+            {data.services.map((s) => (
+              <tr key={s.id} className="nhsuk-table__row">
+                <td className="nhsuk-table__cell">
+                  <a href={`/services/${encodeURIComponent(s.id)}`}>{s.name}</a>
+                  <span className="signpost-pcn-table__meta">
+                    {s.organizationName} · {s.mode === 'in_person' ? 'in person' : s.mode}
+                  </span>
+                </td>
+                <td className="nhsuk-table__cell">
+                  {CAPACITY_NAMES[s.capacity] ?? s.capacity}
+                  {s.capacity !== 'unset' && !s.confirmed ? ' (not re-confirmed)' : ''}
+                </td>
+                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">
+                  {s.mode === 'in_person' ? formatRate(s.weight) : NO_DATA}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   );
 }
