@@ -126,7 +126,10 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
   const flaggedCodes = useMemo(() => [...openFlagsByPcn.keys()], [openFlagsByPcn]);
   const { retry: retryFlags } = flags;
   const { retry: retryGapProfile } = gapProfile;
+  // Counts flag changes, so the suggestions list reloads too (a flagged PCN is no longer suggested).
+  const [flagChanges, setFlagChanges] = useState(0);
   const handleFlagsChanged = useCallback(() => {
+    setFlagChanges((n) => n + 1);
     retryFlags();
     retryGapProfile();
   }, [retryFlags, retryGapProfile]);
@@ -434,6 +437,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
 
       {canFlag && (
         <SuggestedFlags
+          changes={flagChanges}
           icbCode={icbCode}
           csrfToken={csrfToken}
           onChanged={handleFlagsChanged}

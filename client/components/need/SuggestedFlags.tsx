@@ -2,7 +2,7 @@
  * Suggested flags for commissioners and admins: PCNs in the widest tenth of gaps in their ICB with no open flag
  * (GET /api/gaps/suggestions), each with "Accept" (creates an open flag) and "Dismiss" (with a reason).
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { acceptSuggestion, dismissSuggestion, suggestionsPath, type SuggestionDto } from '../../api/gaps';
@@ -20,17 +20,22 @@ export interface SuggestedFlagsProps {
   onChanged: () => void;
   /** Link target that selects a PCN. */
   hrefFor: (code: string) => string;
+  /** A count of flag changes made elsewhere on the page; the list reloads when it changes. Default 0. */
+  changes?: number;
 }
 
 /** See SuggestedFlagsProps. */
-export function SuggestedFlags({ icbCode, csrfToken, onChanged, hrefFor }: SuggestedFlagsProps) {
+export function SuggestedFlags({ icbCode, csrfToken, onChanged, hrefFor, changes = 0 }: SuggestedFlagsProps) {
   const suggestions = useApiResource<{ suggestions: SuggestionDto[] }>(suggestionsPath(icbCode), { cache: false });
   const [message, setMessage] = useState<string | null>(null);
   const { retry } = suggestions;
+  const firstChanges = useRef(changes);
+  useEffect(() => {
+    if (changes !== firstChanges.current) retry();
+  }, [changes, retry]);
   const changed = (text: string) => {
     setMessage(text);
-    retry();
-    onChanged();
+    onChanged(); // bumps `changes`, which reloads the list
   };
   return (
     <details className="nhsuk-details" data-testid="suggested-flags">
