@@ -49,6 +49,8 @@ export interface ChoroplethMapProps<P extends { code: string }, D extends { code
   boundaries?: FeatureCollection<Geometry, { code: string }> | null;
   /** Code of one boundary to draw heavier (e.g. the chosen ICB). Default none. */
   emphasisedBoundaryCode?: string | null;
+  /** Codes of areas to mark with a dashed orange outline (e.g. PCNs flagged as under-served). Default none. */
+  flaggedCodes?: readonly string[];
   /** Finer areas drawn over the main ones (e.g. LSOAs), with a function naming the main area each belongs to. */
   detail?: (ValuedAreas<D> & { parentCode: (properties: D) => string | null }) | null;
   /** A message over the map (e.g. "Loading catchments…"); shown as a polite status. Default none. */
@@ -73,6 +75,7 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
   highlightedCode = null,
   boundaries = null,
   emphasisedBoundaryCode = null,
+  flaggedCodes = NONE,
   detail = null,
   status = null,
   onViewportChange,
@@ -111,6 +114,11 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
     () => (selectedCode && areas ? areas.data.features.find((f) => f.properties.code === selectedCode) : undefined),
     [areas, selectedCode],
   );
+  const flaggedFeatures = useMemo(() => {
+    if (!areas || flaggedCodes.length === 0) return null;
+    const codes = new Set(flaggedCodes);
+    return { ...areas.data, features: areas.data.features.filter((f) => codes.has(f.properties.code)) };
+  }, [areas, flaggedCodes]);
   const boundaryStyle = useCallback(
     (p: { code: string }): PathOptions =>
       p.code === emphasisedBoundaryCode
@@ -123,7 +131,11 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
   const borderWeight = featureCount > 300 ? 0.4 : 1;
 
   return (
-    <div className="signpost-choropleth" data-drawn-areas={drawnCount ?? undefined}>
+    <div
+      className="signpost-choropleth"
+      data-drawn-areas={drawnCount ?? undefined}
+      data-flagged-areas={flaggedFeatures?.features.length ?? 0}
+    >
       <BaseMap ariaLabel={ariaLabel} className="signpost-map--choropleth" zoomSnap={0.25}>
         {areas && (
           <ChoroplethLayer
@@ -151,6 +163,7 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
         )}
         {detail && areas && <OutlineLayer data={areas.data} lineStyle={CATCHMENT_EDGE} />}
         {boundaries && <OutlineLayer data={boundaries} lineStyle={boundaryStyle} />}
+        {flaggedFeatures && <OutlineLayer data={flaggedFeatures} lineStyle={FLAGGED_LINE} />}
         {selectedFeature && <OutlineLayer data={selectedFeature} lineStyle={SELECTED_HALO} />}
         {selectedFeature && <OutlineLayer data={selectedFeature} lineStyle={SELECTED_LINE} />}
         {onViewportChange && <ViewportReporter onChange={onViewportChange} />}
@@ -164,6 +177,8 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
   );
 }
 
+const NONE: readonly string[] = [];
+const FLAGGED_LINE = (): PathOptions => ({ color: '#ed8b00', weight: 3.5, opacity: 1, dashArray: '8 5' });
 const CATCHMENT_EDGE = (): PathOptions => ({ color: '#212b32', weight: 1.5, opacity: 0.8 });
 const SELECTED_HALO = (): PathOptions => ({ color: '#ffeb3b', weight: 7, opacity: 1 });
 const SELECTED_LINE = (): PathOptions => ({ color: '#212b32', weight: 3, opacity: 1 });

@@ -3,13 +3,21 @@
  * entry here (and, if it is new, a field to PcnFigures) — the select, legend, tooltip, table and profile follow.
  */
 import type { AreaIndicatorKey, AreaProfileDto, PcnFeatureProperties } from '../api/areas';
+import type { GapRowDto } from '../api/gaps';
 import { formatCount, formatPercent, formatRate, formatScore, formatSigned } from './format';
 
-/** The flat figures of one PCN that indicators read: the need index and every profile indicator (null = no data). */
-export type PcnFigures = { needIndex: number | null } & Record<AreaIndicatorKey, number | null>;
+/** Figures of the gap analysis (GET /api/gaps/pcns), merged into a PCN's figures by code; absent until it loads. */
+export type GapFigureKey = 'gap_score' | 'vcse_per_10k' | 'referrals_per_10k' | 'unmet_need_per_10k';
+
+/**
+ * The flat figures of one PCN that indicators read: the need index, every profile indicator and the gap figures
+ * (null or absent = no data).
+ */
+export type PcnFigures = { needIndex: number | null } & Record<AreaIndicatorKey, number | null> &
+  Partial<Record<GapFigureKey, number | null>>;
 
 /** Which question an indicator answers, used to group the select. */
-export type IndicatorGroup = 'Need' | 'Population' | 'Resource';
+export type IndicatorGroup = 'Gap' | 'Need' | 'Population' | 'Resource' | 'Demand';
 
 /** One mappable figure. */
 export interface IndicatorDefinition {
@@ -31,9 +39,11 @@ export interface IndicatorDefinition {
   lsoaProperty?: string;
   /** Part of the profile's "compared with averages" table. Default true. */
   inProfile?: boolean;
+  /** Draw a small bar beside the number in the table, so the eye can compare rows. Default false. */
+  hasBar?: boolean;
 }
 
-const indicator = (key: AreaIndicatorKey) => (figures: PcnFigures) => figures[key] ?? null;
+const indicator = (key: AreaIndicatorKey | GapFigureKey) => (figures: PcnFigures) => figures[key] ?? null;
 
 /** Every indicator, in select and table order; the first is the default. */
 export const INDICATORS: readonly IndicatorDefinition[] = [
@@ -47,6 +57,19 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     value: (figures) => figures.needIndex,
     format: formatSigned,
     inProfile: false,
+    hasBar: true,
+  },
+  {
+    key: 'gap_score',
+    label: 'Gap score: need against link workers and VCSE supply',
+    shortLabel: 'Gap score',
+    description:
+      'Standardised need minus standardised resource (link workers and capacity-weighted VCSE services, half each), over England’s PCNs: positive means more need than resource. PCNs without a workforce return have no score.',
+    group: 'Gap',
+    value: indicator('gap_score'),
+    format: formatSigned,
+    inProfile: false,
+    hasBar: true,
   },
   {
     key: 'imd2025_score',
@@ -127,6 +150,42 @@ export const INDICATORS: readonly IndicatorDefinition[] = [
     group: 'Resource',
     value: indicator('splw_fte_per_10k'),
     format: formatRate,
+    hasBar: true,
+  },
+  {
+    key: 'vcse_per_10k',
+    label: 'VCSE supply (capacity-weighted services per 10,000 residents)',
+    shortLabel: 'VCSE supply per 10k',
+    description:
+      'Community services reachable from the catchment, each weighted by its capacity (accepting 1, limited 0.75, waiting list 0.5, not accepting 0; half when not re-confirmed), per 10,000 residents; of the chosen category when one is chosen.',
+    group: 'Resource',
+    value: indicator('vcse_per_10k'),
+    format: formatRate,
+    inProfile: false,
+    hasBar: true,
+  },
+  {
+    key: 'referrals_per_10k',
+    label: 'Referrals recorded (per 10,000 patients, last 90 days)',
+    shortLabel: 'Referrals per 10k',
+    description: 'Referrals link workers recorded in Signpost in the last 90 days, per 10,000 registered patients.',
+    group: 'Demand',
+    value: indicator('referrals_per_10k'),
+    format: formatRate,
+    inProfile: false,
+    hasBar: true,
+  },
+  {
+    key: 'unmet_need_per_10k',
+    label: 'Unmet need: “nothing suitable” records (per 10,000 patients, last 90 days)',
+    shortLabel: 'Unmet need per 10k',
+    description:
+      'Reasoned “nothing suitable found” records link workers made in the last 90 days, per 10,000 registered patients.',
+    group: 'Demand',
+    value: indicator('unmet_need_per_10k'),
+    format: formatRate,
+    inProfile: false,
+    hasBar: true,
   },
   {
     key: 'personalised_care_fte_per_10k',
@@ -169,6 +228,16 @@ export function findIndicator(key: string | null | undefined): IndicatorDefiniti
 /** The figures of a PCN from its list profile. */
 export function figuresOfProfile(profile: AreaProfileDto): PcnFigures {
   return { needIndex: profile.need.index, ...profile.indicators };
+}
+
+/** The gap figures of a PCN from its gap-analysis row. */
+export function figuresOfGapRow(row: GapRowDto): Partial<Record<GapFigureKey, number | null>> {
+  return {
+    gap_score: row.gap.score,
+    vcse_per_10k: row.vcse.per10k,
+    referrals_per_10k: row.demand.referralsPer10k,
+    unmet_need_per_10k: row.demand.unmetNeedPer10k,
+  };
 }
 
 /** The figures of a PCN from its catchment feature's properties (absent indicators are missing). */

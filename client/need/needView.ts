@@ -1,4 +1,4 @@
-/** The need page's state as it lives in the URL (`?icb=&indicator=&sort=&dir=&pcn=&lsoa=`): parse, serialise, sort. Pure. */
+/** The need page's state as it lives in the URL (`?icb=&category=&indicator=&sort=&dir=&pcn=&lsoa=`): parse, serialise, sort. Pure. */
 import { DEFAULT_INDICATOR, findIndicator, type IndicatorDefinition, type PcnFigures } from './indicators';
 
 /** Table sort direction. */
@@ -21,10 +21,13 @@ export interface NeedView {
   pcn: string | null;
   /** Whether LSOA detail is switched on (only offered when an ICB is chosen). Default false. */
   lsoa: boolean;
+  /** Top-level service category (taxonomy code) the VCSE supply and gap score are restricted to, or null for all. */
+  category: string | null;
 }
 
 const ICB_PATTERN = /^Q[A-Z0-9]{2}$/;
 const PCN_PATTERN = /^U\d{5}$/;
+const CATEGORY_PATTERN = /^[a-z0-9_.-]{1,80}$/;
 
 /** The default sort direction of a column: names A to Z, figures highest first. */
 export const defaultDirection = (sort: SortKey): SortDirection => (sort === 'name' ? 'asc' : 'desc');
@@ -45,6 +48,7 @@ export function parseNeedView(params: URLSearchParams): NeedView {
     dir: dirParam === 'asc' || dirParam === 'desc' ? dirParam : defaultDirection(sort),
     pcn: PCN_PATTERN.test(pcnParam) ? pcnParam : null,
     lsoa: params.get('lsoa') === '1',
+    category: CATEGORY_PATTERN.test(params.get('category') ?? '') ? params.get('category') : null,
   };
 }
 
@@ -52,6 +56,7 @@ export function parseNeedView(params: URLSearchParams): NeedView {
 export function needViewToParams(view: NeedView): URLSearchParams {
   const params = new URLSearchParams();
   if (view.icb) params.set('icb', view.icb);
+  if (view.category) params.set('category', view.category);
   if (view.indicator.key !== DEFAULT_INDICATOR.key) params.set('indicator', view.indicator.key);
   if (view.sort !== DEFAULT_SORT) params.set('sort', view.sort);
   if (view.dir !== defaultDirection(view.sort)) params.set('dir', view.dir);

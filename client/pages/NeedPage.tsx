@@ -64,8 +64,8 @@ export function NeedPage() {
         <div className="nhsuk-grid-column-two-thirds">
           <PageHeading caption="For ICB commissioners">Need and gaps</PageHeading>
           <p className="nhsuk-lede-text">
-            See where the need for social prescribing is highest and how many link workers each primary care network
-            (PCN) has.
+            See where the need for social prescribing is highest, how many link workers and community services each
+            primary care network (PCN) has, and where the gap between them is widest.
           </p>
         </div>
       </div>

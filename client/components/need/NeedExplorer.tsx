@@ -17,9 +17,26 @@ import {
   type PcnFeatureCollection,
   type PcnFeatureProperties,
 } from '../../api/areas';
+import {
+  flagListPath,
+  gapListPath,
+  gapProfilePath,
+  type FlagDto,
+  type GapListDto,
+  type GapProfileDto,
+} from '../../api/gaps';
+import type { TaxonomyNodeDto } from '@shared/directoryDto';
 import { useApiResource } from '../../hooks/useApiResource';
+import { useSession } from '../../hooks/useSession';
 import type { ChoroplethMap as ChoroplethMapComponent, MapViewport, TooltipContent } from '../../map/ChoroplethMap';
-import { figuresOfFeature, figuresOfProfile, findIndicator, INDICATORS, type PcnFigures } from '../../need/indicators';
+import {
+  figuresOfFeature,
+  figuresOfGapRow,
+  figuresOfProfile,
+  findIndicator,
+  INDICATORS,
+  type PcnFigures,
+} from '../../need/indicators';
 import { formatCount, formatOrNoData, shortIcbName } from '../../need/format';
 import { buildNeedLegend, classOf, NO_DATA_COLOR } from '../../need/legend';
 import { bboxOfFeatures, isLsoaBboxAllowed, lsoaRequestBbox } from '../../need/lsoaDetail';
@@ -28,8 +45,11 @@ import { ErrorBoundary } from '../ErrorBoundary';
 import { LoadError } from '../LoadError';
 import { ChoroplethLegend } from './ChoroplethLegend';
 import { NeedControls } from './NeedControls';
+import { NeedScatter } from './NeedScatter';
 import { PcnProfile } from './PcnProfile';
+import { GapPanel } from './GapPanel';
 import { PcnTable } from './PcnTable';
+import { SuggestedFlags } from './SuggestedFlags';
 
 /** Props of NeedExplorer. */
 export interface NeedExplorerProps {
@@ -49,7 +69,7 @@ export interface NeedExplorerProps {
 export const MAP_RENDERED_MARK = 'signpost:need-map-rendered';
 
 /** Figures the tooltip always shows, besides the mapped one. */
-const TOOLTIP_KEYS = ['need', 'imd2025_score', 'splw_fte_per_10k', 'list_size'];
+const TOOLTIP_KEYS = ['gap_score', 'need', 'imd2025_score', 'splw_fte_per_10k', 'vcse_per_10k', 'list_size'];
 
 let mapModule: Promise<typeof import('../../map/ChoroplethMap')> | undefined;
 
@@ -78,6 +98,46 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
   const geo = useApiResource<PcnFeatureCollection>(pcnGeoJsonPath(icbCode ?? undefined));
   const boundaries = useApiResource<IcbFeatureCollection>(icbGeoJsonPath());
   const profile = useApiResource<PcnDetailDto>(view.pcn ? pcnDetailPath(view.pcn) : null);
+  const gaps = useApiResource<GapListDto>(gapListPath({ icb: icbCode, category: view.category }));
+  const gapProfile = useApiResource<GapProfileDto>(view.pcn ? gapProfilePath(view.pcn, view.category) : null);
+  const taxonomy = useApiResource<{ terms: TaxonomyNodeDto[] }>('/api/taxonomy');
+  const categories = useMemo(
+    () => (taxonomy.status === 'ready' ? taxonomy.data.terms.map((t) => ({ code: t.code, name: t.name })) : null),
+    [taxonomy],
+  );
+
+  // Flags are for commissioners (their own ICB) and admins; nobody else may see them.
+  const { user, csrfToken } = useSession();
+  const canFlag = user?.role === 'icb_commissioner' || user?.role === 'admin';
+  const flags = useApiResource<{ flags: FlagDto[] }>(canFlag ? flagListPath(icbCode) : null, { cache: false });
+  // While flags reload after a change, keep showing the last list (so the forms and their messages stay put).
+  const [flagList, setFlagList] = useState<{ icb: string | null; flags: FlagDto[] } | null>(null);
+  useEffect(() => {
+    if (flags.status === 'ready') setFlagList({ icb: icbCode, flags: flags.data.flags });
+  }, [flags, icbCode]);
+  const shownFlags = canFlag && flagList && flagList.icb === icbCode ? flagList.flags : null;
+  const openFlagsByPcn = useMemo(() => {
+    const map = new Map<string, FlagDto[]>();
+    for (const f of shownFlags ?? []) {
+      if (f.status === 'open' || f.status === 'in_progress') map.set(f.pcnCode, [...(map.get(f.pcnCode) ?? []), f]);
+    }
+    return map;
+  }, [shownFlags]);
+  const flaggedCodes = useMemo(() => [...openFlagsByPcn.keys()], [openFlagsByPcn]);
+  const { retry: retryFlags } = flags;
+  const { retry: retryGapProfile } = gapProfile;
+  // Counts flag changes, so the suggestions list reloads too (a flagged PCN is no longer suggested).
+  const [flagChanges, setFlagChanges] = useState(0);
+  const handleFlagsChanged = useCallback(() => {
+    setFlagChanges((n) => n + 1);
+    retryFlags();
+    retryGapProfile();
+  }, [retryFlags, retryGapProfile]);
+  const gapData = gaps.status === 'ready' ? gaps.data : null;
+  const gapFiguresByCode = useMemo(
+    () => new Map((gapData?.rows ?? []).map((r) => [r.code, figuresOfGapRow(r)])),
+    [gapData],
+  );
 
   const pcnData = pcns.status === 'ready' ? pcns.data : null;
   const geoData = geo.status === 'ready' ? geo.data : null;
@@ -85,19 +145,28 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
 
   // One source of figures for the table, the key and the map: the PCN list, or the map's own properties until it arrives.
   const rows = useMemo<PcnRow[] | null>(() => {
+    const withGaps = (code: string, figures: PcnFigures): PcnFigures => ({
+      ...figures,
+      ...gapFiguresByCode.get(code),
+    });
     if (pcnData) {
-      return pcnData.map((p) => ({ code: p.code, name: p.name, icbCode: p.icbCode, figures: figuresOfProfile(p) }));
+      return pcnData.map((p) => ({
+        code: p.code,
+        name: p.name,
+        icbCode: p.icbCode,
+        figures: withGaps(p.code, figuresOfProfile(p)),
+      }));
     }
     if (geoData) {
       return geoData.features.map((f) => ({
         code: f.properties.code,
         name: f.properties.name,
         icbCode: f.properties.icbCode,
-        figures: figuresOfFeature(f.properties),
+        figures: withGaps(f.properties.code, figuresOfFeature(f.properties)),
       }));
     }
     return null;
-  }, [pcnData, geoData]);
+  }, [pcnData, geoData, gapFiguresByCode]);
   const figuresByCode = useMemo(() => new Map((rows ?? []).map((r) => [r.code, r.figures])), [rows]);
 
   const legend = useMemo(
@@ -131,10 +200,11 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
           { label: indicator.shortLabel, value: formatOrNoData(mapped, indicator.format), isEmphasised: true },
           ...(rank === undefined ? [] : [{ label: 'Key class', value: `${rank + 1} of ${classes.length}` }]),
           ...others.map((o) => ({ label: o.shortLabel, value: formatOrNoData(o.value(figures), o.format) })),
+          ...(openFlagsByPcn.has(p.code) ? [{ label: 'Flag', value: 'Flagged as under-served' }] : []),
         ],
       };
     },
-    [figuresOf, indicator, classes, icb, icbNames],
+    [figuresOf, indicator, classes, icb, icbNames, openFlagsByPcn],
   );
 
   // LSOA detail: offered for an ICB; loads for the part of the viewport inside the ICB when small enough.
@@ -237,7 +307,17 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
         indicators={INDICATORS}
         indicator={indicator}
         onIndicatorChange={(key) => onChange({ indicator: findIndicator(key) ?? indicator })}
+        categories={categories}
+        category={view.category}
+        onCategoryChange={(category) => onChange({ category })}
       />
+      {gaps.status === 'error' && (
+        <LoadError
+          what="The gap figures could not be loaded; need and link-worker figures are still shown"
+          error={gaps.error}
+          onRetry={gaps.retry}
+        />
+      )}
 
       <h2 className="nhsuk-heading-m signpost-need-map-heading">
         {indicator.label}
@@ -263,6 +343,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
                   highlightedCode={highlighted}
                   boundaries={boundaries.status === 'ready' ? boundaries.data : null}
                   emphasisedBoundaryCode={icbCode}
+                  flaggedCodes={flaggedCodes}
                   detail={detail}
                   status={mapStatus}
                   onViewportChange={setViewport}
@@ -287,6 +368,13 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
           ) : (
             <p className="nhsuk-body-s" role="status">
               Loading the key…
+            </p>
+          )}
+          {shownFlags && (
+            <p className="nhsuk-body-s signpost-flag-key" data-testid="flag-key">
+              <span className="signpost-flag-key__swatch" aria-hidden="true" />
+              Dashed orange outline: flagged as under-served ({formatCount(flaggedCodes.length)}{' '}
+              {flaggedCodes.length === 1 ? 'PCN' : 'PCNs'} with an open flag)
             </p>
           )}
           <p className="nhsuk-body-s signpost-need-sidebar__description">{indicator.description}</p>
@@ -333,7 +421,39 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
           indicators={INDICATORS}
           onClose={handleCloseProfile}
           headingRef={profileHeading}
+        >
+          <GapPanel
+            code={view.pcn}
+            profile={gapProfile}
+            category={view.category}
+            categories={categories}
+            canFlag={canFlag}
+            csrfToken={csrfToken}
+            flags={shownFlags ? shownFlags.filter((f) => f.pcnCode === view.pcn) : null}
+            onFlagsChanged={handleFlagsChanged}
+          />
+        </PcnProfile>
+      )}
+
+      {canFlag && (
+        <SuggestedFlags
+          changes={flagChanges}
+          icbCode={icbCode}
+          csrfToken={csrfToken}
+          onChanged={handleFlagsChanged}
+          hrefFor={(code) => hrefFor({ pcn: code })}
         />
+      )}
+
+      {rows && rows.length > 0 && (
+        <details className="nhsuk-details">
+          <summary className="nhsuk-details__summary">
+            <span className="nhsuk-details__summary-text">Need against link workers: scatter plot</span>
+          </summary>
+          <div className="nhsuk-details__text">
+            <NeedScatter rows={rows} selectedCode={view.pcn} areaName={areaName} />
+          </div>
+        </details>
       )}
 
       <h2 className="nhsuk-heading-m" id="pcn-table-heading">
@@ -343,6 +463,16 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
       <p className="nhsuk-body-s">
         Select a PCN to see its profile. Sort by any column with its heading. Missing figures show as “no data”, never
         as 0.
+      </p>
+      <p className="nhsuk-body-s signpost-gap-exports">
+        Download the gap analysis{view.category ? ` for ${categoryName(view.category)}` : ''} in {areaName}:{' '}
+        <a href={gapListPath({ icb: icbCode, category: view.category }, '.csv')} download>
+          CSV<span className="nhsuk-u-visually-hidden"> spreadsheet of the PCN gap analysis</span>
+        </a>{' '}
+        ·{' '}
+        <a href={gapListPath({ icb: icbCode, category: view.category }, '.geojson')} download>
+          GeoJSON<span className="nhsuk-u-visually-hidden"> map data of the PCN gap analysis</span>
+        </a>
       </p>
       {pcns.status === 'error' && !rows && (
         <LoadError what="The PCN figures could not be loaded" error={pcns.error} onRetry={pcns.retry} />
@@ -368,10 +498,15 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
           onSelect={handleSelectFromTable}
           onHighlight={setHighlighted}
           icbLabel={icb ? undefined : (code) => (code ? icbNames.get(code) : undefined)}
+          flagsOf={canFlag ? (code) => openFlagsByPcn.get(code) ?? [] : undefined}
         />
       )}
     </>
   );
+
+  function categoryName(code: string): string {
+    return categories?.find((c) => c.code === code)?.name ?? code;
+  }
 
   function lsoaHint(): string {
     if (!view.lsoa) return 'Small areas of about 1,500 residents, shaded on the same scale as the PCNs.';

@@ -1,5 +1,5 @@
 /** The profile of the selected PCN: where it is, its need index and what drives it, its figures against ICB and England averages, and its practices. */
-import type { Ref } from 'react';
+import type { ReactNode, Ref } from 'react';
 import type { PcnDetailDto } from '../../api/areas';
 import type { ApiResource } from '../../hooks/useApiResource';
 import { figuresOfProfile, type IndicatorDefinition, type PcnFigures } from '../../need/indicators';
@@ -19,6 +19,8 @@ export interface PcnProfileProps {
   onClose: () => void;
   /** Ref to the heading, so the page can move focus to it after a selection from the table. */
   headingRef?: Ref<HTMLHeadingElement>;
+  /** More sections under the profile (the gap analysis and flags). Default none. */
+  children?: ReactNode;
 }
 
 const cell = (value: number | null | undefined, format: (v: number) => string) => {
@@ -35,7 +37,7 @@ const averageOf = (indicator: IndicatorDefinition, averages: PcnDetailDto['avera
   indicator.value({ needIndex: null, ...averages } as PcnFigures);
 
 /** The profile panel; see PcnProfileProps. */
-export function PcnProfile({ code, profile, indicators, onClose, headingRef }: PcnProfileProps) {
+export function PcnProfile({ code, profile, indicators, onClose, headingRef, children }: PcnProfileProps) {
   const data = profile.status === 'ready' ? profile.data : undefined;
   const title = data?.name ?? `PCN ${code}`;
   return (
@@ -71,6 +73,7 @@ export function PcnProfile({ code, profile, indicators, onClose, headingRef }: P
           />
         )}
         {data && <ProfileBody data={data} indicators={indicators} />}
+        {children}
       </div>
     </section>
   );

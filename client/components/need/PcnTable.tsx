@@ -3,7 +3,9 @@
  * on the sorted one), "no data" for missing figures, and each PCN name a link that selects it (Enter works; so does a
  * click anywhere on the row).
  */
-import { useState, type MouseEvent } from 'react';
+import { useMemo, useState, type MouseEvent } from 'react';
+import type { FlagDto } from '../../api/gaps';
+import { barOf, extentOf } from '../../need/bars';
 import { Link } from 'react-router';
 import type { IndicatorDefinition } from '../../need/indicators';
 import { formatCount, formatOrNoData, NO_DATA } from '../../need/format';
@@ -38,6 +40,8 @@ export interface PcnTableProps {
   onHighlight?: (code: string | null) => void;
   /** ICB label under each PCN name (England view), or absent to show none. */
   icbLabel?: (icbCode: string | null) => string | undefined;
+  /** Open or in-progress flags of a PCN, shown as a "Flagged" tag; absent for people who may not see flags. */
+  flagsOf?: (code: string) => readonly FlagDto[];
 }
 
 const ariaSort = (isSorted: boolean, dir: SortDirection) =>
@@ -57,7 +61,18 @@ export function PcnTable({
   onSelect,
   onHighlight,
   icbLabel,
+  flagsOf,
 }: PcnTableProps) {
+  // Bars compare a row with all rows (not only those shown), on a scale that includes 0.
+  const extents = useMemo(() => {
+    const out = new Map<string, { min: number; max: number }>();
+    for (const c of columns) {
+      if (!c.hasBar) continue;
+      const extent = extentOf(rows.map((r) => c.value(r.figures)));
+      if (extent) out.set(c.key, extent);
+    }
+    return out;
+  }, [columns, rows]);
   const [shown, setShown] = useState(PAGE_SIZE);
   const visible = rows.slice(0, shown);
   const remaining = rows.length - visible.length;
@@ -138,10 +153,18 @@ export function PcnTable({
                       {row.code}
                       {icb ? ` · ${icb}` : ''}
                     </span>
+                    {(flagsOf?.(row.code).length ?? 0) > 0 && (
+                      <strong className="nhsuk-tag nhsuk-tag--orange signpost-flag-tag" data-testid="flag-tag">
+                        Flagged
+                        <span className="nhsuk-u-visually-hidden"> as under-served</span>
+                      </strong>
+                    )}
                   </th>
                   {columns.map((c) => {
                     const value = c.value(row.figures);
                     const text = formatOrNoData(value, c.format);
+                    const extent = extents.get(c.key);
+                    const bar = extent && value !== null && Number.isFinite(value) ? barOf(value, extent) : null;
                     return (
                       <td
                         key={c.key}
@@ -155,6 +178,14 @@ export function PcnTable({
                         data-column={c.key}
                       >
                         {text}
+                        {bar && (
+                          <span className="signpost-cell-bar" aria-hidden="true">
+                            <span
+                              className={`signpost-cell-bar__fill${value! < 0 ? ' signpost-cell-bar__fill--negative' : ''}`}
+                              style={{ left: `${bar.left}%`, width: `${Math.max(bar.width, 1)}%` }}
+                            />
+                          </span>
+                        )}
                       </td>
                     );
                   })}

@@ -21,20 +21,32 @@ describe('parseNeedView and needViewToParams', () => {
       dir: 'desc',
       pcn: null,
       lsoa: false,
+      category: null,
     });
     expect(needViewToParams(view).toString()).toBe('');
   });
 
   it('when the URL names every part, then they round-trip (and codes are upper-cased)', () => {
     const view = parseNeedView(
-      new URLSearchParams('icb=qop&indicator=imd2025_score&sort=need&dir=asc&pcn=u12345&lsoa=1'),
+      new URLSearchParams(
+        'icb=qop&category=physical_activity&indicator=imd2025_score&sort=gap_score&dir=asc&pcn=u12345&lsoa=1',
+      ),
     );
 
-    expect(view).toMatchObject({ icb: 'QOP', sort: 'need', dir: 'asc', pcn: 'U12345', lsoa: true });
+    expect(view).toMatchObject({
+      icb: 'QOP',
+      category: 'physical_activity',
+      sort: 'gap_score',
+      dir: 'asc',
+      pcn: 'U12345',
+      lsoa: true,
+    });
     expect(view.indicator.key).toBe('imd2025_score');
     expect(Object.fromEntries(needViewToParams(view))).toEqual({
       icb: 'QOP',
+      category: 'physical_activity',
       indicator: 'imd2025_score',
+      sort: 'gap_score',
       dir: 'asc',
       pcn: 'U12345',
       lsoa: '1',
@@ -42,7 +54,9 @@ describe('parseNeedView and needViewToParams', () => {
   });
 
   it('when values are unknown or malformed, then each falls back to its default', () => {
-    const view = parseNeedView(new URLSearchParams('icb=<x>&indicator=nope&sort=drop&dir=up&pcn=123&lsoa=yes'));
+    const view = parseNeedView(
+      new URLSearchParams('icb=<x>&indicator=nope&sort=drop&dir=up&pcn=123&lsoa=yes&category=Not%20a%20code'),
+    );
 
     expect(view).toEqual({
       icb: null,
@@ -51,6 +65,7 @@ describe('parseNeedView and needViewToParams', () => {
       dir: 'desc',
       pcn: null,
       lsoa: false,
+      category: null,
     });
   });
 
@@ -70,6 +85,17 @@ describe('sortPcnRows', () => {
     ['asc', ['U2', 'U1', 'U3']],
   ] as const)('when sorting by need %s, then missing values come last', (dir, codes) => {
     expect(sortPcnRows(rows, 'need', dir).map((r) => r.code)).toEqual(codes);
+  });
+
+  it('when sorting by the gap score, then absent gap figures (not yet loaded or no workforce) are last', () => {
+    const rows = [
+      { ...row('U1', 'Alpha', 1, 1), figures: { ...figures(1, 1), gap_score: -0.5 } },
+      row('U2', 'Bravo', 2, 2),
+      { ...row('U3', 'Charlie', 0, 0), figures: { ...figures(0, 0), gap_score: 1.25 } },
+    ];
+
+    expect(sortPcnRows(rows, 'gap_score', 'desc').map((r) => r.code)).toEqual(['U3', 'U1', 'U2']);
+    expect(sortPcnRows(rows, 'gap_score', 'asc').map((r) => r.code)).toEqual(['U1', 'U3', 'U2']);
   });
 
   it('when sorting by a figure with a missing value, then it is last in both directions', () => {
