@@ -90,3 +90,6 @@ export const SuggestionAcceptBody = z.strictObject({
 
 /** POST /api/gaps/suggestions/:code/dismiss */
 export const SuggestionDismissBody = z.strictObject({ reason: text(GAP_LIMITS.reason) });
+
+/** GET /api/gaps/equity and /api/gaps/at-risk */
+export const GapEquityQuery = GapListQuery.pick({ icb: true, reachKm: true });

@@ -339,3 +339,92 @@ export async function flaggedOrDismissedPcns(db: Db): Promise<Set<string>> {
   );
   return new Set(rows.map((r) => r.code));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Equity
+
+/** Reachable services of one PCN and those offering a language other than English (equity view). */
+export interface EquityCountRow {
+  pcn_code: string;
+  services: number;
+  language_services: number;
+  remote_language_services: number;
+  /** Non-English languages of the services reachable in person, with how many offer each. */
+  languages: { code: string; name: string; services: number }[];
+}
+
+/**
+ * Per PCN: services reachable in person (the gap analysis's reach), how many of them list a language other than
+ * English, how many remote (online/phone, area covered) services do, and those languages. English = code 'en'.
+ */
+export async function countLanguageSupply(db: Db, staleDays: number, reachKm: number): Promise<EquityCountRow[]> {
+  return query<EquityCountRow>(
+    db,
+    sql`with recursive ${pairsSql(staleDays, reachKm)},
+        lang as (
+          select pr.pcn_code, pr.mode, pr.service_id, sl.code, sl.name
+          from pairs pr join service_languages sl on sl.service_id = pr.service_id
+          where lower(sl.code) <> 'en'
+        ),
+        per_lang as (
+          select pcn_code, code, min(name) as name, count(distinct service_id)::int as services
+          from lang where mode = 'in_person' group by pcn_code, code
+        )
+        select p.code as pcn_code,
+               (select count(*)::int from pairs pr where pr.pcn_code = p.code and pr.mode = 'in_person') as services,
+               (select count(distinct service_id)::int from lang where lang.pcn_code = p.code and mode = 'in_person')
+                 as language_services,
+               (select count(distinct service_id)::int from lang where lang.pcn_code = p.code and mode = 'remote')
+                 as remote_language_services,
+               coalesce((select jsonb_agg(jsonb_build_object('code', l.code, 'name', l.name, 'services', l.services)
+                                          order by l.services desc, l.name)
+                         from per_lang l where l.pcn_code = p.code), '[]'::jsonb) as languages
+        from pcns p order by p.code`,
+  );
+}
+
+/** A location of a service whose funding ends between today and `until` (provision at risk map layer). */
+export interface AtRiskPointRow {
+  service_id: string;
+  name: string;
+  organization_name: string;
+  funding_ends_on: string;
+  lng: number;
+  lat: number;
+  pcn_codes: string[];
+}
+
+/**
+ * Locations of services reachable in person from a PCN (of one ICB, or any) whose earliest funding end date lies
+ * between today and `until` (inclusive), with the PCNs they are reachable from.
+ */
+export async function listAtRiskPoints(
+  db: Db,
+  staleDays: number,
+  reachKm: number,
+  until: string,
+  icb?: string,
+): Promise<AtRiskPointRow[]> {
+  return query<AtRiskPointRow>(
+    db,
+    sql`with recursive ${pairsSql(staleDays, reachKm)},
+        ends as (
+          select f.service_id, min(f.ends_on) as ends_on from funding f
+          where f.ends_on >= current_date group by f.service_id
+        ),
+        risky as (
+          select pr.service_id, array_agg(distinct pr.pcn_code order by pr.pcn_code) as pcn_codes
+          from pairs pr join pcns p on p.code = pr.pcn_code
+          join ends e on e.service_id = pr.service_id and e.ends_on <= ${until}::date
+          where pr.mode = 'in_person' ${icb ? sql`and p.icb_code = ${icb}` : sql``}
+          group by pr.service_id
+        )
+        select s.id as service_id, s.name, o.name as organization_name, e.ends_on::text as funding_ends_on,
+               ST_X(l.geom) as lng, ST_Y(l.geom) as lat, r.pcn_codes
+        from risky r join services s on s.id = r.service_id join organizations o on o.id = s.organization_id
+        join ends e on e.service_id = s.id
+        join service_at_locations sal on sal.service_id = s.id join locations l on l.id = sal.location_id
+        where l.geom is not null
+        order by e.ends_on, s.name, s.id, l.id`,
+  );
+}

@@ -9,6 +9,7 @@ import {
   FlagListQuery,
   FlagPatch,
   GapAreasQuery,
+  GapEquityQuery,
   GapListQuery,
   GapPcnParams,
   SuggestionAcceptBody,
@@ -16,6 +17,7 @@ import {
   SuggestionQuery,
 } from '../../../shared/schemas/gaps';
 import * as domain from './domain';
+import { listAtRisk, listEquity } from './equity';
 import { gapCsv } from './presenter';
 
 const IdParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
@@ -57,6 +59,14 @@ export function gapsRouter({ database, config }: AppDeps): Router {
   router.get('/api/gaps/areas', async (req, res) => {
     const { level, ...query } = parseQuery(GapAreasQuery, req);
     res.set('Cache-Control', 'no-cache').json(await domain.listAreaGaps({ db, cache, query, staleDays, level }));
+  });
+  router.get('/api/gaps/equity', async (req, res) => {
+    const { icb, reachKm } = parseQuery(GapEquityQuery, req);
+    res.set('Cache-Control', 'no-cache').json(await listEquity({ db, icb, reachKm, staleDays }));
+  });
+  router.get('/api/gaps/at-risk', async (req, res) => {
+    const { icb, reachKm } = parseQuery(GapEquityQuery, req);
+    res.set('Cache-Control', 'no-cache').json(await listAtRisk({ db, icb, reachKm, staleDays }));
   });
 
   // Flags: never cached, never public.
