@@ -168,3 +168,7 @@ export async function dismissSuggestion(code: string, reason: string, csrfToken:
     )
   ).body;
 }
+/** Path of the equity view (% Black and % Asian against services offering other languages). */
+export const gapEquityPath = (icb?: string | null) => `/api/gaps/equity${query({ icb })}`;
+/** Path of the provision-at-risk map layer (services whose funding ends within six months). */
+export const gapAtRiskPath = (icb?: string | null) => `/api/gaps/at-risk${query({ icb })}`;

@@ -7,16 +7,21 @@ import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { icbListPath, type AreaProfileDto } from '../api/areas';
 import { LoadError } from '../components/LoadError';
+import { EquityView } from '../components/need/EquityView';
 import { NeedExplorer, preloadChoroplethMap } from '../components/need/NeedExplorer';
 import { PageHeading } from '../components/PageHeading';
 import { preloadAppConfig } from '../hooks/useAppConfig';
 import { clearApiResourceCache, useApiResource } from '../hooks/useApiResource';
 import { usePageTitle } from '../hooks/usePageTitle';
+import { shortIcbName } from '../need/format';
 import { needViewToParams, parseNeedView, type NeedView } from '../need/needView';
 import '../styles/need.css';
 
 /** How often the page checks again while reference data is still loading, in milliseconds. */
 const EMPTY_RECHECK_MS = 15_000;
+
+/** URL parameters owned by sections outside the need view (equity section, map layers). */
+const KEPT_PARAMS = ['equity', 'esort', 'edir', 'services', 'atrisk'];
 
 /** Need and gaps page: loading, error and empty states around the explorer. */
 export function NeedPage() {
@@ -42,7 +47,18 @@ export function NeedPage() {
     return () => clearInterval(timer);
   }, [isEmpty, retry]);
 
-  const paramsFor = useCallback((changes: Partial<NeedView>) => needViewToParams({ ...view, ...changes }), [view]);
+  const paramsFor = useCallback(
+    (changes: Partial<NeedView>) => {
+      const params = needViewToParams({ ...view, ...changes });
+      // The equity section and map layers keep their own parameters across view changes.
+      for (const key of KEPT_PARAMS) {
+        const value = searchParams.get(key);
+        if (value !== null) params.set(key, value);
+      }
+      return params;
+    },
+    [view, searchParams],
+  );
   const handleChange = useCallback(
     (changes: Partial<NeedView>) => setSearchParams(paramsFor(changes)),
     [paramsFor, setSearchParams],
@@ -100,6 +116,9 @@ export function NeedPage() {
       )}
       {icbs.status === 'ready' && !isEmpty && (
         <NeedExplorer icbs={icbs.data} view={view} icb={icb} onChange={handleChange} hrefFor={hrefFor} />
+      )}
+      {icbs.status === 'ready' && !isEmpty && (
+        <EquityView icb={icb?.code ?? null} areaName={icb ? shortIcbName(icb.name) : 'England'} />
       )}
     </div>
   );
