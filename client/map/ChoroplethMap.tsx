@@ -9,12 +9,14 @@ import type { FeatureCollection, Geometry } from 'geojson';
 import { classify, type LegendClass } from '@shared/choropleth';
 import { BaseMap } from './BaseMap';
 import { ChoroplethLayer } from './ChoroplethLayer';
+import { NeedPointsLayer, type NeedMapPoint } from './NeedPointsLayer';
 import { OutlineLayer } from './OutlineLayer';
 import { ViewportReporter, type MapViewport } from './ViewportReporter';
 import type { TooltipContent } from './tooltipContent';
 
 export type { MapViewport } from './ViewportReporter';
 export type { TooltipContent } from './tooltipContent';
+export type { NeedMapPoint } from './NeedPointsLayer';
 
 /** Default fill of areas with no value: a neutral grey, distinct from the lightest class of the purple palette. */
 export const DEFAULT_NO_DATA_COLOR = '#aeb7bd';
@@ -59,6 +61,8 @@ export interface ChoroplethMapProps<P extends { code: string }, D extends { code
   onViewportChange?: (viewport: MapViewport) => void;
   /** Called when the main areas have been drawn, with their count. Default none. */
   onRendered?: (count: number) => void;
+  /** Points drawn over the areas (services, clusters, provision at risk). Default none. */
+  points?: readonly NeedMapPoint[];
 }
 
 /** Class breaks implied by legend classes: the lower bound of every class but the first. */
@@ -80,6 +84,7 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
   status = null,
   onViewportChange,
   onRendered,
+  points = NO_POINTS,
 }: ChoroplethMapProps<P, D>) {
   const [drawnCount, setDrawnCount] = useState<number | null>(null);
   const breaks = useMemo(() => breaksOf(classes), [classes]);
@@ -135,6 +140,7 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
       className="signpost-choropleth"
       data-drawn-areas={drawnCount ?? undefined}
       data-flagged-areas={flaggedFeatures?.features.length ?? 0}
+      data-points={points.length}
     >
       <BaseMap ariaLabel={ariaLabel} className="signpost-map--choropleth" zoomSnap={0.25}>
         {areas && (
@@ -166,6 +172,7 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
         {flaggedFeatures && <OutlineLayer data={flaggedFeatures} lineStyle={FLAGGED_LINE} />}
         {selectedFeature && <OutlineLayer data={selectedFeature} lineStyle={SELECTED_HALO} />}
         {selectedFeature && <OutlineLayer data={selectedFeature} lineStyle={SELECTED_LINE} />}
+        {points.length > 0 && <NeedPointsLayer points={points} />}
         {onViewportChange && <ViewportReporter onChange={onViewportChange} />}
         {status && (
           <div className="signpost-map-status" role="status">
@@ -178,6 +185,7 @@ export function ChoroplethMap<P extends { code: string }, D extends { code: stri
 }
 
 const NONE: readonly string[] = [];
+const NO_POINTS: readonly NeedMapPoint[] = [];
 const FLAGGED_LINE = (): PathOptions => ({ color: '#ed8b00', weight: 3.5, opacity: 1, dashArray: '8 5' });
 const CATCHMENT_EDGE = (): PathOptions => ({ color: '#212b32', weight: 1.5, opacity: 0.8 });
 const SELECTED_HALO = (): PathOptions => ({ color: '#ffeb3b', weight: 7, opacity: 1 });

@@ -5,6 +5,7 @@
  * clicking it selects the card; the page highlights the marker of the card under the pointer or focus.
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
+import { iconElement } from './markerIcon';
 import { divIcon, latLngBounds, layerGroup, marker, type LayerGroup, type Marker } from 'leaflet';
 import { useMap } from 'react-leaflet';
 import type { CapacityFreshness, CapacityStatus } from '@shared/capacity';
@@ -49,18 +50,6 @@ export interface ServicesMapProps {
 
 /** Name of the performance mark set each time the result markers have been drawn (read by the browser tests). */
 export const SERVICES_MAP_RENDERED_MARK = 'signpost:services-map-rendered';
-
-/** Builds a marker's icon element: the letter (hidden from screen readers, which read the marker's label). */
-function iconElement(className: string, text: string): HTMLElement {
-  const element = document.createElement('span');
-  element.className = className;
-  const letter = document.createElement('span');
-  letter.className = 'signpost-marker__letter';
-  letter.setAttribute('aria-hidden', 'true');
-  letter.textContent = text;
-  element.append(letter);
-  return element;
-}
 
 /** Makes Enter and Space activate a focusable marker, as they would a button (Leaflet only handles the pointer). */
 function onActivateKey(element: HTMLElement | undefined, action: () => void): void {

@@ -11,6 +11,7 @@ import { PageHeading } from '../components/PageHeading';
 import { parsePrintIds } from '../find/shortlist';
 import { usePageTitle } from '../hooks/usePageTitle';
 import '../styles/find.css';
+import '../styles/markers.css';
 
 type Loaded = { id: string; service: ServiceDto } | { id: string; error: ApiError };
 type Load = { status: 'loading' } | { status: 'ready'; items: Loaded[] };

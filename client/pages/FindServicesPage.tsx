@@ -35,6 +35,7 @@ import { useServiceSearch } from '../hooks/useServiceSearch';
 import { useShortlist } from '../hooks/useShortlist';
 import type { MappedResult, MapViewport, ServicesMap as ServicesMapComponent } from '../map/ServicesMap';
 import '../styles/find.css';
+import '../styles/markers.css';
 
 let mapModule: Promise<typeof import('../map/ServicesMap')> | undefined;
 

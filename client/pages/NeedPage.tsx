@@ -15,6 +15,7 @@ import { clearApiResourceCache, useApiResource } from '../hooks/useApiResource';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { shortIcbName } from '../need/format';
 import { needViewToParams, parseNeedView, type NeedView } from '../need/needView';
+import '../styles/markers.css';
 import '../styles/need.css';
 
 /** How often the page checks again while reference data is still loading, in milliseconds. */

@@ -126,4 +126,49 @@ describe('Equity view on the need page', () => {
     await expectNoSeriousAxeViolations(page);
     expectNoPageProblems(problems);
   });
+
+  it('when the VCSE services and provision-at-risk layers are switched on, then markers with letters and a key are drawn and the URL keeps them', async () => {
+    opened = await openPage(browser, app.baseUrl);
+    const { page, problems } = opened;
+    const atRisk = await fetch(`${app.baseUrl}/api/gaps/at-risk?icb=${ALPHA.code}`);
+    expect(atRisk.status).toBe(200);
+    const riskPoints = ((await atRisk.json()) as { points: { name: string }[] }).points;
+    expect(riskPoints.map((p) => p.name)).toEqual(['Urdu wellbeing circle']);
+
+    await NeedPage.open(page, `?icb=${ALPHA.code}`, pcnsOf(ALPHA.code).length);
+    const map = page.locator('.signpost-choropleth');
+    await page.getByLabel('Show VCSE services').check();
+    await page.waitForURL((url) => url.searchParams.get('services') === '1');
+    const services = map.locator('[data-point-kind="service"]');
+    await services.first().waitFor();
+    const labels = await services.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    expect(labels).toEqual(expect.arrayContaining(['Urdu wellbeing circle: Accepting', 'Garden club: Limited places']));
+    // Letter and shape, not colour alone.
+    await expect(services.locator('.signpost-marker__letter').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['A', 'L']),
+    );
+    const key = page.getByTestId('need-layers-key');
+    await expect(key.textContent()).resolves.toContain('Accepting');
+
+    await page.getByLabel('Show provision at risk (funding ends within 6 months)').check();
+    await page.waitForURL((url) => url.searchParams.get('atrisk') === '1');
+    const risky = map.locator('[data-point-kind="at_risk"]');
+    await risky.first().waitFor();
+    await expect(risky.count()).resolves.toBe(1);
+    await expect(risky.first().getAttribute('aria-label')).resolves.toMatch(
+      /^Provision at risk: Urdu wellbeing circle \(Urdu wellbeing circle trust\), funding ends /,
+    );
+    await expect(key.textContent()).resolves.toContain('Provision at risk: funding ends within 6 months');
+    await expectNoSeriousAxeViolations(page);
+
+    // Reload: both layers stay on; switching services off removes its markers but keeps the at-risk one.
+    await page.reload();
+    await page.locator('.signpost-choropleth [data-point-kind="at_risk"]').first().waitFor();
+    await page.locator('.signpost-choropleth [data-point-kind="service"]').first().waitFor();
+    await page.getByLabel('Show VCSE services').uncheck();
+    await page.waitForURL((url) => url.searchParams.get('services') === null);
+    await page.waitForFunction(() => document.querySelectorAll('[data-point-kind="service"]').length === 0);
+    await expect(page.locator('[data-point-kind="at_risk"]').count()).resolves.toBe(1);
+    expectNoPageProblems(problems);
+  });
 });

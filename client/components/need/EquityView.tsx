@@ -8,7 +8,7 @@ import { useSearchParams } from 'react-router';
 import { gapEquityPath } from '../../api/gaps';
 import { useApiResource } from '../../hooks/useApiResource';
 import { formatCount, formatOrNoData, formatPercent, formatRate } from '../../need/format';
-import type { EquityResponse, EquityRow } from '../../../shared/gapsEquity';
+import type { EquityResponse, EquityRow } from '@shared/gapsEquity';
 import { LoadError } from '../LoadError';
 
 type SortKey = 'name' | 'pctBlack' | 'pctAsian' | 'population' | 'services' | 'languageServices' | 'per10k';

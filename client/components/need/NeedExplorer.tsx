@@ -45,6 +45,7 @@ import { ErrorBoundary } from '../ErrorBoundary';
 import { LoadError } from '../LoadError';
 import { ChoroplethLegend } from './ChoroplethLegend';
 import { NeedControls } from './NeedControls';
+import { useNeedMapLayers } from './NeedMapLayers';
 import { NeedScatter } from './NeedScatter';
 import { PcnProfile } from './PcnProfile';
 import { GapPanel } from './GapPanel';
@@ -213,6 +214,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
   const isLsoaOffered = icbCode !== null;
   const isLsoaWanted = isLsoaOffered && view.lsoa && indicator.lsoaProperty !== undefined;
   const lsoaBbox = isLsoaWanted && viewport ? lsoaRequestBbox(viewport, areaBbox) : null;
+  const layers = useNeedMapLayers(icbCode, viewport);
   const isLsoaTooLarge = lsoaBbox !== null && !isLsoaBboxAllowed(lsoaBbox);
   const lsoas = useApiResource<LsoaFeatureCollection>(lsoaBbox && !isLsoaTooLarge ? lsoaGeoJsonPath(lsoaBbox) : null);
   const pcnNames = useMemo(() => new Map((rows ?? []).map((r) => [r.code, r.name])), [rows]);
@@ -348,6 +350,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
                   status={mapStatus}
                   onViewportChange={setViewport}
                   onRendered={handleRendered}
+                  points={layers.points}
                 />
               </Suspense>
             </ErrorBoundary>
@@ -378,6 +381,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
             </p>
           )}
           <p className="nhsuk-body-s signpost-need-sidebar__description">{indicator.description}</p>
+          {layers.controls}
           {isLsoaOffered && (
             <div className="nhsuk-form-group signpost-lsoa-toggle">
               <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
