@@ -362,24 +362,39 @@ export async function countLanguageSupply(db: Db, staleDays: number, reachKm: nu
     db,
     sql`with recursive ${pairsSql(staleDays, reachKm)},
         lang as (
-          select pr.pcn_code, pr.mode, pr.service_id, sl.code, sl.name
+          select distinct pr.pcn_code, pr.mode, pr.service_id
           from pairs pr join service_languages sl on sl.service_id = pr.service_id
           where lower(sl.code) <> 'en'
         ),
+        totals as (
+          select pcn_code, count(*) filter (where mode = 'in_person')::int as services from pairs group by pcn_code
+        ),
+        lang_totals as (
+          select pcn_code,
+                 count(*) filter (where mode = 'in_person')::int as language_services,
+                 count(*) filter (where mode = 'remote')::int as remote_language_services
+          from lang group by pcn_code
+        ),
         per_lang as (
-          select pcn_code, code, min(name) as name, count(distinct service_id)::int as services
-          from lang where mode = 'in_person' group by pcn_code, code
+          select pr.pcn_code, sl.code, min(sl.name) as name, count(distinct pr.service_id)::int as services
+          from pairs pr join service_languages sl on sl.service_id = pr.service_id
+          where pr.mode = 'in_person' and lower(sl.code) <> 'en'
+          group by pr.pcn_code, sl.code
+        ),
+        lang_lists as (
+          select pcn_code, jsonb_agg(jsonb_build_object('code', code, 'name', name, 'services', services)
+                                     order by services desc, name) as languages
+          from per_lang group by pcn_code
         )
-        select p.code as pcn_code,
-               (select count(*)::int from pairs pr where pr.pcn_code = p.code and pr.mode = 'in_person') as services,
-               (select count(distinct service_id)::int from lang where lang.pcn_code = p.code and mode = 'in_person')
-                 as language_services,
-               (select count(distinct service_id)::int from lang where lang.pcn_code = p.code and mode = 'remote')
-                 as remote_language_services,
-               coalesce((select jsonb_agg(jsonb_build_object('code', l.code, 'name', l.name, 'services', l.services)
-                                          order by l.services desc, l.name)
-                         from per_lang l where l.pcn_code = p.code), '[]'::jsonb) as languages
-        from pcns p order by p.code`,
+        select p.code as pcn_code, coalesce(t.services, 0) as services,
+               coalesce(lt.language_services, 0) as language_services,
+               coalesce(lt.remote_language_services, 0) as remote_language_services,
+               coalesce(ll.languages, '[]'::jsonb) as languages
+        from pcns p
+        left join totals t on t.pcn_code = p.code
+        left join lang_totals lt on lt.pcn_code = p.code
+        left join lang_lists ll on ll.pcn_code = p.code
+        order by p.code`,
   );
 }
 
