@@ -73,10 +73,12 @@ describe('concerns inbox', () => {
     await form.getByRole('status').getByText('Concern raised: Volunteers leaving in January').waitFor();
     await ed.close();
     opened.pop();
-    const [{ id: concernId }] = await query<{ id: string }>(
+    const raised = await query<{ id: string }>(
       app.testApp.database.db,
       sql`select id from concerns where service_id = ${serviceId}`,
     );
+    expect(raised).toHaveLength(1);
+    const concernId = raised[0]!.id;
 
     // The commissioner of ICB A finds the inbox from Need and gaps.
     const ca = await signIn(commissionerA.email, '/need');
