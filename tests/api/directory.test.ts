@@ -508,8 +508,29 @@ describe('concerns', () => {
       .send({ body: 'Acknowledged', status: 'acknowledged' })
       .expect(403);
     expect(await snapshotDirectory(db)).toEqual(before);
-    const [row] = await query<{ status: string }>(db, sql`select status from concerns where id = ${surge.body.id}`);
-    expect(row!.status).toBe('open');
+    const state = () =>
+      query<{ status: string; messages: number }>(
+        db,
+        sql`select c.status, (select count(*)::int from concern_messages m where m.concern_id = c.id) as messages
+            from concerns c where c.id = ${surge.body.id}`,
+      );
+    expect(await state()).toEqual([{ status: 'open', messages: 0 }]);
+
+    // The organisation's editor may reply, but only commissioners and admins move the status.
+    const beforeEditor = await snapshotDirectory(db);
+    await request(t.app)
+      .post(`/api/concerns/${surge.body.id}/messages`)
+      .set(editor.headers)
+      .send({ body: 'Sorted it ourselves', status: 'resolved' })
+      .expect(403);
+    expect(await snapshotDirectory(db)).toEqual(beforeEditor);
+    expect(await state()).toEqual([{ status: 'open', messages: 0 }]);
+    await request(t.app)
+      .post(`/api/concerns/${surge.body.id}/messages`)
+      .set(editor.headers)
+      .send({ body: 'Now three months long' })
+      .expect(201);
+    expect(await state()).toEqual([{ status: 'open', messages: 1 }]);
   });
 
   it('when a funding concern has no end date, then it answers 400 naming fundingEndsOn', async () => {

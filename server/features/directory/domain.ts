@@ -847,6 +847,8 @@ export async function replyToConcern({ db, actor, id, body }: Ctx & { id: string
   if (!c) throw notFound('The concern');
   if (!(await canParticipate(db, a, c)))
     throw forbidden('You can reply only to concerns about your organisation or your ICB');
+  if (body.status && body.status !== c.status && a.role !== 'icb_commissioner' && a.role !== 'admin')
+    throw forbidden("Only ICB commissioners and admins can change a concern's status");
   return db.transaction(async (tx) => {
     const m = await repo.insertConcernMessage(tx, { concernId: id, authorId: a.userId, body: body.body });
     if (body.status && body.status !== c.status) await repo.setConcernStatus(tx, id, body.status);
