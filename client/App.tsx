@@ -4,6 +4,7 @@ import { BrowserRouter, Route, Routes } from 'react-router';
 import { AppLayout } from './components/AppLayout';
 import { HomePage } from './pages/HomePage';
 import { MyOrganisationPage } from './pages/MyOrganisationPage';
+import { NeedConcernsPage } from './pages/NeedConcernsPage';
 import { NeedPage } from './pages/NeedPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { SignInPage } from './pages/SignInPage';
@@ -43,6 +44,7 @@ export function App() {
             <Route path="organisations/claim" element={<FindOrganisationToClaimPage />} />
             <Route path="organisations/:id/claim" element={<ClaimOrganisationPage />} />
             <Route path="need" element={<NeedPage />} />
+            <Route path="need/concerns" element={<NeedConcernsPage />} />
             <Route path={SIGN_IN_PATH.slice(1)} element={<SignInPage />} />
             <Route path="reset-password" element={<ResetPasswordPage />} />
             <Route path="accept-invite" element={<AcceptInvitePage />} />

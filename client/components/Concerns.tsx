@@ -22,14 +22,16 @@ export interface ConcernDto {
   messages: { id: string; authorId: string | null; body: string; createdAt: string }[];
 }
 
-const KIND_LABELS: Record<ConcernDto['kind'], string> = {
+/** Words for each kind of concern. */
+export const CONCERN_KIND_LABELS: Record<ConcernDto['kind'], string> = {
   capacity: 'Capacity',
   funding: 'Funding',
   demand_surge: 'Demand surge',
   other: 'Something else',
 };
 
-const STATUS_TAGS: Record<ConcernDto['status'], { label: string; className: string }> = {
+/** Words and tag colour of each status (the words carry the meaning; the colour only repeats it). */
+export const CONCERN_STATUS_TAGS: Record<ConcernDto['status'], { label: string; className: string }> = {
   open: { label: 'Open', className: 'nhsuk-tag--blue' },
   acknowledged: { label: 'Acknowledged', className: 'nhsuk-tag--yellow' },
   resolved: { label: 'Resolved', className: 'nhsuk-tag--green' },
@@ -61,7 +63,8 @@ function problemsOf(issues: { field: string; message: string }[], order: string[
   return out;
 }
 
-const formatDate = (isoDate: string) =>
+/** A date such as 31 March 2099. */
+export const formatConcernDate = (isoDate: string) =>
   new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
     new Date(`${isoDate}T00:00:00Z`),
   );
@@ -176,7 +179,7 @@ export function RaiseConcernForm({ service, onRaised }: RaiseConcernFormProps) {
                     onChange={() => setKind(k)}
                   />
                   <label className="nhsuk-label nhsuk-radios__label" htmlFor={id(`kind-${k}`)}>
-                    {KIND_LABELS[k]}
+                    {CONCERN_KIND_LABELS[k]}
                   </label>
                 </div>
                 {k === 'funding' && kind === 'funding' && (
@@ -272,7 +275,7 @@ export function ConcernList({ concerns, onUpdated }: ConcernListProps) {
 
 function ConcernItem({ concern, onUpdated }: { concern: ConcernDto; onUpdated(concern: ConcernDto): void }) {
   const { csrfToken, user } = useSession();
-  const tag = STATUS_TAGS[concern.status];
+  const tag = CONCERN_STATUS_TAGS[concern.status];
   const replyId = `concern-${concern.id}-reply`;
   const [reply, setReply] = useState('');
   const [error, setError] = useState('');
@@ -317,8 +320,8 @@ function ConcernItem({ concern, onUpdated }: { concern: ConcernDto; onUpdated(co
         </strong>
       </h6>
       <p className="nhsuk-body-s">
-        {KIND_LABELS[concern.kind]} · raised {formatDateTime(concern.createdAt)}
-        {concern.fundingEndsOn && <> · funding ends {formatDate(concern.fundingEndsOn)}</>}
+        {CONCERN_KIND_LABELS[concern.kind]} · raised {formatDateTime(concern.createdAt)}
+        {concern.fundingEndsOn && <> · funding ends {formatConcernDate(concern.fundingEndsOn)}</>}
       </p>
       {concern.details && <p className="nhsuk-body">{concern.details}</p>}
       {concern.messages.length > 0 && (

@@ -4,7 +4,7 @@
  * works and links can be shared. Only the map (Leaflet) loads lazily: the key and the table never wait for it.
  */
 import { useCallback, useEffect, useMemo } from 'react';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { icbListPath, type AreaProfileDto } from '../api/areas';
 import { LoadError } from '../components/LoadError';
 import { EquityView } from '../components/need/EquityView';
@@ -14,6 +14,7 @@ import { preloadAppConfig } from '../hooks/useAppConfig';
 import { clearApiResourceCache, useApiResource } from '../hooks/useApiResource';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { shortIcbName } from '../need/format';
+import { useSession } from '../hooks/useSession';
 import { needViewToParams, parseNeedView, type NeedView } from '../need/needView';
 import '../styles/markers.css';
 import '../styles/need.css';
@@ -30,6 +31,7 @@ export function NeedPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const view = useMemo(() => parseNeedView(searchParams), [searchParams]);
   const icbs = useApiResource<AreaProfileDto[]>(icbListPath());
+  const { user } = useSession();
 
   // Fetch the map code and its tile settings alongside the first data rather than after it.
   useEffect(() => {
@@ -84,6 +86,12 @@ export function NeedPage() {
             See where the need for social prescribing is highest, how many link workers and community services each
             primary care network (PCN) has, and where the gap between them is widest.
           </p>
+          {(user?.role === 'icb_commissioner' || user?.role === 'admin') && (
+            <p className="nhsuk-body">
+              <Link to="/need/concerns">Concerns from community services</Link>: capacity, funding ending and demand
+              surges raised about services in {user.role === 'admin' ? 'every ICB' : 'your ICB'}.
+            </p>
+          )}
         </div>
       </div>
       {icbs.status === 'loading' && (

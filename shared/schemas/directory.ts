@@ -1,6 +1,7 @@
 /** Request schemas of the directory API (organisations, services, capacity, taxonomy, claims, concerns) and their limits. */
 import { z } from 'zod';
 import { CAPACITY_STATUSES, WAITLIST_BANDS } from '../capacity';
+import { IcbCode } from './common';
 
 /** Limits of every directory field (characters unless said otherwise). */
 export const DIRECTORY_LIMITS = {
@@ -439,7 +440,9 @@ export const ConcernMessageBody = z.object({
 /** A parsed concern message. */
 export type ConcernMessageBody = z.output<typeof ConcernMessageBody>;
 
-/** GET /api/concerns?status= */
+/** GET /api/concerns?status=&kind=&icb= (icb: admins only; a commissioner may name only their own ICB) */
 export const ConcernListQuery = z.object({
   status: z.enum(CONCERN_STATUSES, { error: `must be one of ${CONCERN_STATUSES.join(', ')}` }).optional(),
+  kind: z.enum(CONCERN_KINDS, { error: `must be one of ${CONCERN_KINDS.join(', ')}` }).optional(),
+  icb: IcbCode.optional(),
 });

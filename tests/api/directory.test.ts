@@ -451,6 +451,88 @@ describe('concerns', () => {
     });
   });
 
+  it('when a commissioner lists concerns, then each names its service, organisation and PCNs, filters by kind and status apply, and another ICB is refused', async () => {
+    const created = await createViaApi(serviceBody({ name: 'Levenshulme tea dance', serviceAreas: [] }));
+    const surge = await request(t.app)
+      .post(`/api/services/${created.body.id}/concerns`)
+      .set(editor.headers)
+      .send({ kind: 'demand_surge', summary: 'Waiting list doubled' })
+      .expect(201);
+    const capacity = await request(t.app)
+      .post(`/api/services/${created.body.id}/concerns`)
+      .set(editor.headers)
+      .send({ kind: 'capacity', summary: 'Lost our volunteers' })
+      .expect(201);
+    const commissionerA = await signedInAs(db, { role: 'icb_commissioner', icbCode: ICB_A });
+    const commissionerB = await signedInAs(db, { role: 'icb_commissioner', icbCode: ICB_B });
+
+    const surges = await request(t.app).get('/api/concerns?kind=demand_surge').set(commissionerA.headers).expect(200);
+    const mineSurge = surges.body.concerns.filter((c: { serviceId: string }) => c.serviceId === created.body.id);
+    expect(mineSurge).toEqual([
+      expect.objectContaining({
+        id: surge.body.id,
+        serviceName: 'Levenshulme tea dance',
+        organizationName: 'Chorlton Walkers',
+        pcns: [{ code: 'U10001', name: 'PCN U10001', icbCode: ICB_A }],
+      }),
+    ]);
+    expect(surges.body.concerns.every((c: { kind: string }) => c.kind === 'demand_surge')).toBe(true);
+
+    await request(t.app)
+      .post(`/api/concerns/${capacity.body.id}/messages`)
+      .set(commissionerA.headers)
+      .send({ body: 'Resolved by the volunteer hub', status: 'resolved' })
+      .expect(201);
+    const open = await request(t.app).get('/api/concerns?status=open').set(commissionerA.headers).expect(200);
+    const openIds = open.body.concerns.map((c: { id: string }) => c.id);
+    expect(openIds).toContain(surge.body.id);
+    expect(openIds).not.toContain(capacity.body.id);
+
+    const all = await request(t.app).get('/api/concerns').set(commissionerA.headers).expect(200);
+    const times = all.body.concerns.map((c: { createdAt: string }) => c.createdAt);
+    expect(times).toEqual([...times].sort().reverse());
+
+    const adminA = await request(t.app).get(`/api/concerns?icb=${ICB_A}`).set(admin.headers).expect(200);
+    expect(adminA.body.concerns.map((c: { id: string }) => c.id)).toContain(surge.body.id);
+    const adminB = await request(t.app).get(`/api/concerns?icb=${ICB_B}`).set(admin.headers).expect(200);
+    expect(adminB.body.concerns.map((c: { id: string }) => c.id)).not.toContain(surge.body.id);
+
+    await request(t.app).get(`/api/concerns?icb=${ICB_B}`).set(commissionerA.headers).expect(403);
+    const bad = await request(t.app).get('/api/concerns?kind=weather').set(commissionerA.headers).expect(400);
+    expect(bad.body.errors[0].field).toBe('kind');
+    await request(t.app).get(`/api/concerns/${surge.body.id}`).set(commissionerB.headers).expect(404);
+    const before = await snapshotDirectory(db);
+    await request(t.app)
+      .post(`/api/concerns/${surge.body.id}/messages`)
+      .set(commissionerB.headers)
+      .send({ body: 'Acknowledged', status: 'acknowledged' })
+      .expect(403);
+    expect(await snapshotDirectory(db)).toEqual(before);
+    const state = () =>
+      query<{ status: string; messages: number }>(
+        db,
+        sql`select c.status, (select count(*)::int from concern_messages m where m.concern_id = c.id) as messages
+            from concerns c where c.id = ${surge.body.id}`,
+      );
+    expect(await state()).toEqual([{ status: 'open', messages: 0 }]);
+
+    // The organisation's editor may reply, but only commissioners and admins move the status.
+    const beforeEditor = await snapshotDirectory(db);
+    await request(t.app)
+      .post(`/api/concerns/${surge.body.id}/messages`)
+      .set(editor.headers)
+      .send({ body: 'Sorted it ourselves', status: 'resolved' })
+      .expect(403);
+    expect(await snapshotDirectory(db)).toEqual(beforeEditor);
+    expect(await state()).toEqual([{ status: 'open', messages: 0 }]);
+    await request(t.app)
+      .post(`/api/concerns/${surge.body.id}/messages`)
+      .set(editor.headers)
+      .send({ body: 'Now three months long' })
+      .expect(201);
+    expect(await state()).toEqual([{ status: 'open', messages: 1 }]);
+  });
+
   it('when a funding concern has no end date, then it answers 400 naming fundingEndsOn', async () => {
     const created = await createViaApi();
     const res = await request(t.app)

@@ -643,7 +643,7 @@ export const ENDPOINTS: Endpoint[] = [
     method: 'get',
     path: '/api/concerns',
     tag: 'Concerns',
-    summary: 'Concerns by status (commissioners, admin)',
+    summary: 'Concerns for an ICB (commissioners: their own; admins: all or one), by status and kind',
     access: 'session',
     query: directory.ConcernListQuery,
     ok: { description: 'Concerns' },

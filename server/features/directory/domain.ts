@@ -806,16 +806,30 @@ export async function listMyConcerns({ db, actor }: Ctx) {
   return rows.map((r) => presentConcern(r, messages));
 }
 
-/** Commissioners: concerns about services covering their ICB; admins: all. */
-export async function listConcerns({ db, actor, status }: Ctx & { status?: string }) {
+/**
+ * Commissioners: concerns about services covering their ICB; admins: all, or one ICB's. Each carries its service
+ * and organisation names and the PCNs the service covers (within the ICB when one is in scope), newest first.
+ */
+export async function listConcerns({
+  db,
+  actor,
+  status,
+  kind,
+  icb,
+}: Ctx & { status?: string; kind?: string; icb?: string }) {
   const a = requireRole(actor, 'icb_commissioner', 'admin');
   if (a.role === 'icb_commissioner' && !a.icbCode) throw forbidden('Your account is not linked to an ICB');
-  const rows = await repo.listConcernsForIcb(db, a.role === 'admin' ? undefined : a.icbCode!, status);
-  const messages = await repo.listConcernMessages(
-    db,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => presentConcern(r, messages));
+  if (a.role === 'icb_commissioner' && icb && icb !== a.icbCode)
+    throw forbidden("You can see only your own ICB's concerns");
+  const scope = a.role === 'admin' ? icb : a.icbCode!;
+  const rows = await repo.listConcernsForIcb(db, scope, status, kind);
+  const ids = rows.map((r) => r.id);
+  const messages = await repo.listConcernMessages(db, ids);
+  const contexts = await repo.concernContexts(db, ids, scope);
+  return rows.map((r) => ({
+    ...presentConcern(r, messages),
+    ...(contexts.get(r.id) ?? { serviceName: null, organizationName: null, pcns: [] }),
+  }));
 }
 
 /** One concern with its messages, for its participants. */
@@ -833,6 +847,8 @@ export async function replyToConcern({ db, actor, id, body }: Ctx & { id: string
   if (!c) throw notFound('The concern');
   if (!(await canParticipate(db, a, c)))
     throw forbidden('You can reply only to concerns about your organisation or your ICB');
+  if (body.status && body.status !== c.status && a.role !== 'icb_commissioner' && a.role !== 'admin')
+    throw forbidden("Only ICB commissioners and admins can change a concern's status");
   return db.transaction(async (tx) => {
     const m = await repo.insertConcernMessage(tx, { concernId: id, authorId: a.userId, body: body.body });
     if (body.status && body.status !== c.status) await repo.setConcernStatus(tx, id, body.status);

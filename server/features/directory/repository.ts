@@ -609,12 +609,18 @@ export async function serviceIcbCodes(db: Db, serviceId: string): Promise<string
   return rows.map((r) => r.icb_code);
 }
 
-/** Concerns (any status or one) about services covering an ICB, or all concerns when `icbCode` is undefined. */
-export async function listConcernsForIcb(db: Db, icbCode: string | undefined, status?: string): Promise<ConcernRow[]> {
+/** Concerns (any status or one, any kind or one) about services covering an ICB, or all concerns when `icbCode` is undefined. */
+export async function listConcernsForIcb(
+  db: Db,
+  icbCode: string | undefined,
+  status?: string,
+  kind?: string,
+): Promise<ConcernRow[]> {
   const rows = await query<{ id: string }>(
     db,
     sql`select c.id from concerns c
         where (${status ?? null}::text is null or c.status = ${status ?? null})
+          and (${kind ?? null}::text is null or c.kind = ${kind ?? null})
           and (${icbCode ?? null}::text is null or exists (
             select 1 from (${SERVICE_ICBS}) x where x.service_id = c.service_id and x.icb_code in (${icbCode ?? ''}, 'all')))
         order by c.created_at desc limit 500`,
@@ -630,4 +636,52 @@ export async function listConcernsForIcb(db: Db, icbCode: string | undefined, st
       ),
     )
     .orderBy(desc(concerns.createdAt));
+}
+
+/** What a commissioner needs beside a concern: its service and organisation names and the PCNs the service covers. */
+export interface ConcernContext {
+  serviceName: string | null;
+  organizationName: string | null;
+  pcns: { code: string; name: string; icbCode: string }[];
+}
+
+/**
+ * Context of concerns by id. PCNs are those whose catchment holds one of the service's locations or that it names
+ * as a service area (wider areas name no PCN); limited to one ICB when `icbCode` is given.
+ */
+export async function concernContexts(
+  db: Db,
+  concernIds: string[],
+  icbCode?: string,
+): Promise<Map<string, ConcernContext>> {
+  const out = new Map<string, ConcernContext>();
+  if (!concernIds.length) return out;
+  const ids = sql.join(
+    concernIds.map((i) => sql`${i}::uuid`),
+    sql`, `,
+  );
+  const names = await query<{ id: string; service_name: string | null; organization_name: string | null }>(
+    db,
+    sql`select c.id, s.name as service_name, o.name as organization_name from concerns c
+          left join services s on s.id = c.service_id
+          left join organizations o on o.id = c.organization_id
+        where c.id in (${ids})`,
+  );
+  for (const r of names)
+    out.set(r.id, { serviceName: r.service_name, organizationName: r.organization_name, pcns: [] });
+  const pcnRows = await query<{ id: string; code: string; name: string; icb_code: string }>(
+    db,
+    sql`select distinct c.id, p.code, p.name, p.icb_code from concerns c
+          join (
+            select sal.service_id, l.pcn_code from service_at_locations sal
+              join locations loc on loc.id = sal.location_id
+              join lsoas l on ST_Intersects(l.geom, loc.geom)
+            union select sa.service_id, sa.area_code from service_areas sa where sa.area_type = 'pcn'
+          ) x on x.service_id = c.service_id
+          join pcns p on p.code = x.pcn_code
+        where c.id in (${ids}) and (${icbCode ?? null}::text is null or p.icb_code = ${icbCode ?? null})
+        order by p.name`,
+  );
+  for (const r of pcnRows) out.get(r.id)?.pcns.push({ code: r.code, name: r.name, icbCode: r.icb_code });
+  return out;
 }

@@ -234,10 +234,10 @@ export function directoryRouter({ database, config, mailer: givenMailer, logger 
     res.set('Cache-Control', 'no-store').json({ concerns: await domain.listMyConcerns({ db, actor: req.actor }) });
   });
   router.get('/api/concerns', async (req, res) => {
-    const { status } = parseQuery(ConcernListQuery, req);
+    const { status, kind, icb } = parseQuery(ConcernListQuery, req);
     res
       .set('Cache-Control', 'no-store')
-      .json({ concerns: await domain.listConcerns({ db, actor: req.actor, status }) });
+      .json({ concerns: await domain.listConcerns({ db, actor: req.actor, status, kind, icb }) });
   });
   router.get('/api/concerns/:id', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await domain.getConcern({ db, actor: req.actor, id: id(req.params) }));
