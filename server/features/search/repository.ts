@@ -35,15 +35,10 @@ export async function findPostcodeArea(
 }
 
 /**
- * The service-area keys (`type:code`, and `england`) covering a point: its LSOA's PCN, sub-ICB, ICB (ODS and ONS
- * codes) and local authority. Empty outside England's LSOAs.
+ * The service-area keys (`type:code`, and `england`) covering a point, as one SQL expression (text[]): its LSOA's
+ * PCN, sub-ICB, ICB (ODS and ONS codes) and local authority. Empty outside England's LSOAs. Used as a subquery of the
+ * search statement, so it costs no round trip of its own.
  */
-export async function areaKeysAt(db: Db, lat: number, lng: number): Promise<string[]> {
-  const [row] = await query<{ keys: string[] }>(db, sql`select ${areaKeysSql(lat, lng)} as keys`);
-  return row?.keys ?? [];
-}
-
-/** The area keys at a point as one SQL expression (text[], empty outside England's LSOAs): see areaKeysAt. */
 function areaKeysSql(lat: number, lng: number): SQL {
   return sql`coalesce((select array_remove(array['england', 'pcn:' || l.pcn_code, 'sub_icb:' || l.sub_icb_code,
           'sub_icb:' || s.ons_code, 'icb:' || l.icb_code, 'icb:' || i.ons_code, 'lad:' || l.lad_code], null)
