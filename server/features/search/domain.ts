@@ -125,9 +125,9 @@ async function resolveWhere(
         ? await repo.findPostcode(db, parsed.key)
         : await repo.findPostcodeArea(db, parsed.kind, parsed.key);
     if (!row) throw badField('postcode', `${parsed.label} is not a known ${parsed.kind}`);
-    const areaKeys = await repo.areaKeysAt(db, row.lat, row.lng);
     return {
-      where: { kind: 'centre', lat: row.lat, lng: row.lng, radiusKm, areaKeys },
+      // Area keys (for remote services) are looked up inside the search statement.
+      where: { kind: 'centre', lat: row.lat, lng: row.lng, radiusKm, areaKeys: null },
       centre: { lat: row.lat, lng: row.lng, label: row.label },
       label: row.label,
     };
@@ -136,10 +136,9 @@ async function resolveWhere(
     // Rounded to 1e-9 degrees (0.1 mm), as service_search stores them: no denormal arithmetic in SQL.
     const lat = Math.round(q.lat * 1e9) / 1e9;
     const lng = Math.round(q.lng * 1e9) / 1e9;
-    const areaKeys = await repo.areaKeysAt(db, lat, lng);
     const label = `${lat.toFixed(4)}, ${lng.toFixed(4)}`;
     return {
-      where: { kind: 'centre', lat, lng, radiusKm, areaKeys },
+      where: { kind: 'centre', lat, lng, radiusKm, areaKeys: null },
       centre: { lat, lng, label },
       label: null,
     };
@@ -187,11 +186,15 @@ export async function search({
   };
   const hits = (await nearPass(db, pageArgs)) ?? (await repo.searchPage(db, pageArgs));
   const page = hits.slice(0, limit);
-  const details = await repo.pageDetails(
-    db,
-    page.map((h) => h.service_id),
-    [...new Set(page.flatMap((h) => (h.location_id ? [h.location_id] : [])))],
-  );
+  // The page's details and its referral pressure (from the demand feature's front door, docs/demand.md) at once.
+  const [details, high] = await Promise.all([
+    repo.pageDetails(
+      db,
+      page.map((h) => h.service_id),
+      [...new Set(page.flatMap((h) => (h.location_id ? [h.location_id] : [])))],
+    ),
+    page.length ? referralPressure(db, [...new Set(page.map((h) => h.service_id))]) : new Map<string, 'high'>(),
+  ]);
   const last = page[page.length - 1];
   const context: PresentContext = {
     policy: { staleDays, now },
@@ -200,8 +203,10 @@ export async function search({
     areaLabel: label,
     pcn: where.kind === 'pcn',
   };
-  // Referral pressure comes from the demand feature's front door (docs/demand.md).
-  const results = await fillPressure(db, presentResults(page, details, context));
+  const results = presentResults(page, details, context).map((r) => ({
+    ...r,
+    pressure: high.get(r.serviceId) ?? null,
+  }));
   return {
     results,
     nextCursor:

@@ -35,21 +35,18 @@ export async function findPostcodeArea(
 }
 
 /**
- * The service-area keys (`type:code`, and `england`) covering a point: its LSOA's PCN, sub-ICB, ICB (ODS and ONS
- * codes) and local authority. Empty outside England's LSOAs.
+ * The service-area keys (`type:code`, and `england`) covering a point, as one SQL expression (text[]): its LSOA's
+ * PCN, sub-ICB, ICB (ODS and ONS codes) and local authority. Empty outside England's LSOAs. Used as a subquery of the
+ * search statement, so it costs no round trip of its own.
  */
-export async function areaKeysAt(db: Db, lat: number, lng: number): Promise<string[]> {
-  const [row] = await query<{ keys: string[] | null }>(
-    db,
-    sql`select array_remove(array['england', 'pcn:' || l.pcn_code, 'sub_icb:' || l.sub_icb_code,
-          'sub_icb:' || s.ons_code, 'icb:' || l.icb_code, 'icb:' || i.ons_code, 'lad:' || l.lad_code], null) as keys
+function areaKeysSql(lat: number, lng: number): SQL {
+  return sql`coalesce((select array_remove(array['england', 'pcn:' || l.pcn_code, 'sub_icb:' || l.sub_icb_code,
+          'sub_icb:' || s.ons_code, 'icb:' || l.icb_code, 'icb:' || i.ons_code, 'lad:' || l.lad_code], null)
         from lsoas l
         left join sub_icbs s on s.code = l.sub_icb_code
         left join icbs i on i.code = l.icb_code
-        where ST_Intersects(l.geom, ST_SetSRID(ST_MakePoint(${lng}, ${lat}), 4326))
-        limit 1`,
-  );
-  return row?.keys ?? [];
+        where ST_Intersects(l.geom, ST_SetSRID(ST_MakePoint(${lng}::float8, ${lat}::float8), 4326))
+        limit 1), '{}'::text[])`;
 }
 
 /** A PCN as a search centre: its catchment's centroid and the area keys it covers. */
@@ -168,7 +165,8 @@ const envelope = (b: BboxValue) => sql`ST_MakeEnvelope(${b.west}, ${b.south}, ${
 
 /** Where to search. */
 export type WhereParams =
-  | { kind: 'centre'; lat: number; lng: number; radiusKm: number; areaKeys: string[] }
+  /** areaKeys null: the keys at the centre, looked up inside the search statement (no extra round trip). */
+  | { kind: 'centre'; lat: number; lng: number; radiusKm: number; areaKeys: string[] | null }
   | { kind: 'pcn'; code: string; lat: number; lng: number; radiusKm: number; areaKeys: string[] }
   | { kind: 'bbox'; bbox: BboxValue };
 
@@ -245,10 +243,11 @@ export async function searchPage(
           and (ST_Intersects(p.geom, e.geom)
                or ST_DistanceSphere(e.geom, ST_ClosestPoint(p.geom, e.geom)) <= ${where.radiusKm * 1000}::float8)${filterSql}`;
     }
+    const keys = where.areaKeys ? textArray(where.areaKeys) : areaKeysSql(where.lat, where.lng);
     const remote =
-      where.areaKeys.length && args.withinKm === undefined
+      (where.areaKeys === null || where.areaKeys.length) && args.withinKm === undefined
         ? sql` union all select ${cols}, case when e.lat is null then null else ${d} end as d, true as by_area, ${rank} as rk
-          from service_search e where e.remote and e.area_codes && ${textArray(where.areaKeys)}${filterSql}`
+          from service_search e where e.remote and e.area_codes && ${keys}${filterSql}`
         : sql``;
     candidates = sql`${near}${remote}`;
   }
@@ -282,13 +281,21 @@ export async function searchPage(
 /** Services, organisations, locations and categories of a page of hits. */
 export async function pageDetails(db: Db, serviceIds: string[], locationIds: string[]) {
   if (!serviceIds.length) return { services: [], organizations: [], locations: [], categories: [] };
-  const services = await db.select().from(schema.services).where(inArray(schema.services.id, serviceIds));
-  const orgIds = [...new Set(services.map((s) => s.organizationId))];
-  const [organizations, locations, categories] = await Promise.all([
+  // All four at once (one round trip's wait): organisations by the page's services, in SQL.
+  const [services, organizations, locations, categories] = await Promise.all([
+    db.select().from(schema.services).where(inArray(schema.services.id, serviceIds)),
     db
       .select({ id: schema.organizations.id, name: schema.organizations.name })
       .from(schema.organizations)
-      .where(inArray(schema.organizations.id, orgIds)),
+      .where(
+        inArray(
+          schema.organizations.id,
+          db
+            .select({ id: schema.services.organizationId })
+            .from(schema.services)
+            .where(inArray(schema.services.id, serviceIds)),
+        ),
+      ),
     locationIds.length
       ? query<{
           id: string;
