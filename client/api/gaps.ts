@@ -145,6 +145,11 @@ export async function updateFlagStatus(id: string, status: FlagStatus, csrfToken
   return (await sendJson<FlagDto>('PATCH', flagPath(id), { status }, { csrfToken })).body;
 }
 
+/** Sets a flag's owner (a commissioner of its ICB or an admin; null clears it). */
+export async function assignFlagOwner(id: string, ownerId: string | null, csrfToken: string | null): Promise<FlagDto> {
+  return (await sendJson<FlagDto>('PATCH', flagPath(id), { ownerId }, { csrfToken })).body;
+}
+
 /** Comments on a flag. */
 export async function commentOnFlag(id: string, body: string, csrfToken: string | null): Promise<unknown> {
   return (await sendJson<unknown>('POST', `${flagPath(id)}/comments`, { body }, { csrfToken })).body;

@@ -250,6 +250,20 @@ describe('Gap analysis on the need page', () => {
     expect(comments.filter((e) => e.kind === 'comment').map((e) => e.body)).toEqual(['Met the PCN clinical director.']);
     await page.locator('.signpost-choropleth[data-flagged-areas="1"]').waitFor(); // in progress is still flagged
 
+    // Take it on: "Assign to me" makes the commissioner the owner, stored with an owner history entry.
+    await expect(flagItem.getByTestId('flag-owner').textContent()).resolves.toContain('Owner: nobody yet');
+    await flagItem.getByRole('button', { name: 'Assign to me' }).click();
+    await flagItem.getByText('Assigned to you.').waitFor();
+    await flagItem.getByTestId('flag-owner').getByText('Owner: you').waitFor();
+    await expect(flagItem.getByRole('button', { name: 'Assign to me' }).count()).resolves.toBe(0);
+    const [owned] = await db.select().from(schema.gapFlags).where(eq(schema.gapFlags.id, stored[0]!.id));
+    expect(owned!.ownerUserId).toBe(commissioner.id);
+    const ownerEvents = await db
+      .select()
+      .from(schema.gapFlagEvents)
+      .where(eq(schema.gapFlagEvents.flagId, stored[0]!.id));
+    expect(ownerEvents.filter((e) => e.kind === 'owner').map((e) => e.toValue)).toEqual([commissioner.id]);
+
     await expectNoSeriousAxeViolations(page);
     expectNoPageProblems(problems);
   });
