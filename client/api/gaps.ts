@@ -68,6 +68,8 @@ export interface GapProfileDto {
   servicesByCategory: Record<string, Record<string, number>>;
   atRisk: { id: string; name: string; organizationName: string; fundingEndsOn: string }[];
   atRiskWithinMonths: number;
+  /** Unmet-need ("nothing suitable") records of the PCN's link workers over `period`, by reason (most first). */
+  unmetNeedReasons: { period: string; reasons: { reason: string; label: string; count: number }[] };
 }
 
 /** A flag (GET /api/gaps/flags). */

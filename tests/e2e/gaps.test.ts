@@ -302,11 +302,22 @@ describe('Gap analysis on the need page', () => {
     expectNoPageProblems(problems);
   });
 
-  it('when anyone opens a PCN profile, then it lists services within reach by category and capacity and the provision at risk', async () => {
+  it('when anyone opens a PCN profile, then it lists services within reach by category and capacity, the provision at risk and unmet-need reasons', async () => {
+    // Two "nothing suitable" records by this PCN's link workers, one for another reason.
+    const db = app.testApp.database.db;
+    for (const reason of ['all_full', 'all_full', 'language']) {
+      await db.execute(sql`insert into unmet_needs (reason, pcn_code) values (${reason}, ${AT_RISK_PCN.code})`);
+    }
     opened = await openPage(browser, app.baseUrl);
     const { page, problems } = opened;
     const need = await NeedPage.open(page, `?icb=${ALPHA.code}&pcn=${AT_RISK_PCN.code}`, pcnsOf(ALPHA.code).length);
     await need.profile.getByTestId('gap-summary').waitFor();
+
+    const reasons = need.profile.getByTestId('pcn-unmet-reasons');
+    await expect(reasons.locator('tbody tr').allInnerTexts()).resolves.toEqual([
+      'Suitable services are all full\t2',
+      'Not available in a language the person speaks\t1',
+    ]);
 
     const byCategory = need.profile.getByTestId('services-by-category');
     const header = await byCategory.locator('thead th').allTextContents();

@@ -263,6 +263,39 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
           </tbody>
         </table>
       )}
+      <h3 className="nhsuk-heading-s" id="pcn-unmet-heading">
+        Unmet-need reasons ({data.unmetNeedReasons.period})
+      </h3>
+      {data.unmetNeedReasons.reasons.length === 0 ? (
+        <p className="nhsuk-body-s" data-testid="pcn-unmet-reasons">
+          No link worker of this PCN recorded &ldquo;nothing suitable&rdquo; in this period.
+        </p>
+      ) : (
+        <table
+          className="nhsuk-table signpost-pcn-table"
+          aria-labelledby="pcn-unmet-heading"
+          data-testid="pcn-unmet-reasons"
+        >
+          <thead className="nhsuk-table__head">
+            <tr className="nhsuk-table__row">
+              <th scope="col" className="nhsuk-table__header">
+                Why nothing suitable was found
+              </th>
+              <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
+                Records
+              </th>
+            </tr>
+          </thead>
+          <tbody className="nhsuk-table__body">
+            {data.unmetNeedReasons.reasons.map((r) => (
+              <tr key={r.reason} className="nhsuk-table__row">
+                <td className="nhsuk-table__cell">{r.label}</td>
+                <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{formatCount(r.count)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </>
   );
 }
