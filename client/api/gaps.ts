@@ -68,6 +68,9 @@ export interface GapProfileDto {
   servicesByCategory: Record<string, Record<string, number>>;
   atRisk: { id: string; name: string; organizationName: string; fundingEndsOn: string }[];
   atRiskWithinMonths: number;
+  /** Unmet-need ("nothing suitable") records of the PCN's link workers over `period`, by reason (most first). */
+  /** Only for the PCN's ICB commissioners and admins; null for everyone else. */
+  unmetNeedReasons: { period: string; reasons: { reason: string; label: string; count: number }[] } | null;
 }
 
 /** A flag (GET /api/gaps/flags). */
@@ -143,6 +146,11 @@ export async function createFlag(
 /** Moves a flag to another status. */
 export async function updateFlagStatus(id: string, status: FlagStatus, csrfToken: string | null): Promise<FlagDto> {
   return (await sendJson<FlagDto>('PATCH', flagPath(id), { status }, { csrfToken })).body;
+}
+
+/** Sets a flag's owner (a commissioner of its ICB or an admin; null clears it). */
+export async function assignFlagOwner(id: string, ownerId: string | null, csrfToken: string | null): Promise<FlagDto> {
+  return (await sendJson<FlagDto>('PATCH', flagPath(id), { ownerId }, { csrfToken })).body;
 }
 
 /** Comments on a flag. */

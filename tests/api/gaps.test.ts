@@ -699,3 +699,45 @@ describe('demand signals', () => {
     expect(u2.demand.unmetNeedPer10k).toBeCloseTo((2 / u2.population!) * 10_000, 9);
   });
 });
+
+describe('GET /api/gaps/pcns/:code — unmet-need reasons', () => {
+  it("when the PCN's link workers record nothing suitable, then the profile counts the last 90 days by reason with labels", async () => {
+    const db = t.database.db;
+    const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
+    const { headers } = await signedInAs(db, { role: 'icb_commissioner', icbCode: 'QAA' });
+    const profile = (h: Record<string, string> = {}) => request(t.app).get('/api/gaps/pcns/U10001').set(h).expect(200);
+    const before = (await profile(headers)).body.unmetNeedReasons;
+    expect(before).toEqual({ period: 'last 90 days', reasons: [] });
+    const records: [string, string, number][] = [
+      ['U10001', 'all_full', 1],
+      ['U10001', 'all_full', 30],
+      ['U10001', 'language', 5],
+      ['U10001', 'cost', 89],
+      ['U10001', 'cost', 120], // outside the window
+      ['U10003', 'other', 2], // another PCN
+    ];
+    for (const [pcn, reason, days] of records) {
+      await db.execute(
+        sql`insert into unmet_needs (reason, pcn_code, recorded_at) values (${reason}, ${pcn}, ${daysAgo(days)}::timestamptz)`,
+      );
+    }
+    const res = await profile(headers);
+    // Hand count: all_full 2; cost 1 (the 120-day one is out); language 1; ties in label order.
+    expect(res.body.unmetNeedReasons).toEqual({
+      period: 'last 90 days',
+      reasons: [
+        { reason: 'all_full', label: 'Suitable services are all full', count: 2 },
+        { reason: 'cost', label: 'Cost is a barrier', count: 1 },
+        { reason: 'language', label: 'Not available in a language the person speaks', count: 1 },
+      ],
+    });
+    // Like the demand summary: only the PCN's ICB commissioners and admins see the reasons.
+    expect((await profile()).body.unmetNeedReasons).toBeNull();
+    const other = await signedInAs(db, { role: 'icb_commissioner', icbCode: 'QBB' });
+    expect((await profile(other.headers)).body.unmetNeedReasons).toBeNull();
+    const worker = await signedInAs(db, { role: 'link_worker', pcnCode: 'U10001' });
+    expect((await profile(worker.headers)).body.unmetNeedReasons).toBeNull();
+    const admin = await signedInAs(db, { role: 'admin' });
+    expect((await profile(admin.headers)).body.unmetNeedReasons?.reasons).toHaveLength(3);
+  });
+});

@@ -250,6 +250,20 @@ describe('Gap analysis on the need page', () => {
     expect(comments.filter((e) => e.kind === 'comment').map((e) => e.body)).toEqual(['Met the PCN clinical director.']);
     await page.locator('.signpost-choropleth[data-flagged-areas="1"]').waitFor(); // in progress is still flagged
 
+    // Take it on: "Assign to me" makes the commissioner the owner, stored with an owner history entry.
+    await expect(flagItem.getByTestId('flag-owner').textContent()).resolves.toContain('Owner: nobody yet');
+    await flagItem.getByRole('button', { name: 'Assign to me' }).click();
+    await flagItem.getByText('Assigned to you.').waitFor();
+    await flagItem.getByTestId('flag-owner').getByText('Owner: you').waitFor();
+    await expect(flagItem.getByRole('button', { name: 'Assign to me' }).count()).resolves.toBe(0);
+    const [owned] = await db.select().from(schema.gapFlags).where(eq(schema.gapFlags.id, stored[0]!.id));
+    expect(owned!.ownerUserId).toBe(commissioner.id);
+    const ownerEvents = await db
+      .select()
+      .from(schema.gapFlagEvents)
+      .where(eq(schema.gapFlagEvents.flagId, stored[0]!.id));
+    expect(ownerEvents.filter((e) => e.kind === 'owner').map((e) => e.toValue)).toEqual([commissioner.id]);
+
     await expectNoSeriousAxeViolations(page);
     expectNoPageProblems(problems);
   });
@@ -288,11 +302,20 @@ describe('Gap analysis on the need page', () => {
     expectNoPageProblems(problems);
   });
 
-  it('when anyone opens a PCN profile, then it lists services within reach by category and capacity and the provision at risk', async () => {
+  it('when anyone opens a PCN profile, then it lists services within reach by category and capacity and the provision at risk; unmet-need reasons only for its ICB commissioner', async () => {
+    // Two "nothing suitable" records by this PCN's link workers, one for another reason.
+    const db = app.testApp.database.db;
+    await db.execute(sql`delete from unmet_needs where pcn_code = ${AT_RISK_PCN.code}`); // idempotent on a retry
+    for (const reason of ['all_full', 'all_full', 'language']) {
+      await db.execute(sql`insert into unmet_needs (reason, pcn_code) values (${reason}, ${AT_RISK_PCN.code})`);
+    }
     opened = await openPage(browser, app.baseUrl);
     const { page, problems } = opened;
     const need = await NeedPage.open(page, `?icb=${ALPHA.code}&pcn=${AT_RISK_PCN.code}`, pcnsOf(ALPHA.code).length);
     await need.profile.getByTestId('gap-summary').waitFor();
+
+    // Signed out: no unmet-need reasons (they are for the PCN's commissioners, as the demand summary is).
+    await expect(need.profile.getByTestId('pcn-unmet-reasons').count()).resolves.toBe(0);
 
     const byCategory = need.profile.getByTestId('services-by-category');
     const header = await byCategory.locator('thead th').allTextContents();
@@ -315,5 +338,15 @@ describe('Gap analysis on the need page', () => {
     await expect(need.profile.getByTestId('pcn-flags').count()).resolves.toBe(0);
     await expectNoSeriousAxeViolations(page);
     expectNoPageProblems(problems);
+
+    // The ICB's commissioner sees them, most first.
+    await signIn(page, commissioner.email);
+    const again = await NeedPage.open(page, `?icb=${ALPHA.code}&pcn=${AT_RISK_PCN.code}`, pcnsOf(ALPHA.code).length);
+    await again.profile.getByTestId('gap-summary').waitFor();
+    const reasons = again.profile.getByTestId('pcn-unmet-reasons');
+    await expect(reasons.locator('tbody tr').allInnerTexts()).resolves.toEqual([
+      'Suitable services are all full\t2',
+      'Not available in a language the person speaks\t1',
+    ]);
   });
 });

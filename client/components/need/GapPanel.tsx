@@ -6,6 +6,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../../api/client';
 import {
+  assignFlagOwner,
   commentOnFlag,
   createFlag,
   updateFlagStatus,
@@ -31,6 +32,8 @@ export interface GapPanelProps {
   canFlag: boolean;
   /** CSRF token of the session. */
   csrfToken: string | null;
+  /** Id of the signed-in user (for "Assign to me"), or null. */
+  userId?: string | null;
   /** Flags of this PCN (any status), or null while they load or when the user may not see them. */
   flags: readonly FlagDto[] | null;
   /** Called after a flag was created or changed. */
@@ -260,6 +263,43 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
           </tbody>
         </table>
       )}
+      {data.unmetNeedReasons && (
+        <>
+          <h3 className="nhsuk-heading-s" id="pcn-unmet-heading">
+            Unmet-need reasons ({data.unmetNeedReasons.period})
+          </h3>
+          {data.unmetNeedReasons.reasons.length === 0 ? (
+            <p className="nhsuk-body-s" data-testid="pcn-unmet-reasons">
+              No link worker of this PCN recorded &ldquo;nothing suitable&rdquo; in this period.
+            </p>
+          ) : (
+            <table
+              className="nhsuk-table signpost-pcn-table"
+              aria-labelledby="pcn-unmet-heading"
+              data-testid="pcn-unmet-reasons"
+            >
+              <thead className="nhsuk-table__head">
+                <tr className="nhsuk-table__row">
+                  <th scope="col" className="nhsuk-table__header">
+                    Why nothing suitable was found
+                  </th>
+                  <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
+                    Records
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="nhsuk-table__body">
+                {data.unmetNeedReasons.reasons.map((r) => (
+                  <tr key={r.reason} className="nhsuk-table__row">
+                    <td className="nhsuk-table__cell">{r.label}</td>
+                    <td className="nhsuk-table__cell nhsuk-table__cell--numeric">{formatCount(r.count)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
     </>
   );
 }
@@ -272,7 +312,7 @@ const formatDate = (iso: string) =>
     timeZone: 'UTC',
   });
 
-function Flags({ code, category, categories, csrfToken, flags, onFlagsChanged }: GapPanelProps) {
+function Flags({ code, category, categories, csrfToken, userId, flags, onFlagsChanged }: GapPanelProps) {
   return (
     <section aria-labelledby="pcn-flags-heading" data-testid="pcn-flags">
       <h3 className="nhsuk-heading-s" id="pcn-flags-heading">
@@ -287,7 +327,14 @@ function Flags({ code, category, categories, csrfToken, flags, onFlagsChanged }:
       ) : (
         <ul className="signpost-flag-list">
           {flags.map((f) => (
-            <FlagItem key={f.id} flag={f} csrfToken={csrfToken} onChanged={onFlagsChanged} categories={categories} />
+            <FlagItem
+              key={f.id}
+              flag={f}
+              csrfToken={csrfToken}
+              userId={userId ?? null}
+              onChanged={onFlagsChanged}
+              categories={categories}
+            />
           ))}
         </ul>
       )}
@@ -305,11 +352,13 @@ function Flags({ code, category, categories, csrfToken, flags, onFlagsChanged }:
 function FlagItem({
   flag,
   csrfToken,
+  userId,
   onChanged,
   categories,
 }: {
   flag: FlagDto;
   csrfToken: string | null;
+  userId: string | null;
   onChanged: () => void;
   categories: GapPanelProps['categories'];
 }) {
@@ -351,6 +400,23 @@ function FlagItem({
           <strong>Evidence:</strong> {flag.evidence}
         </p>
       )}
+      <p className="nhsuk-body-s nhsuk-u-margin-bottom-1" data-testid="flag-owner">
+        <strong>Owner:</strong>{' '}
+        {flag.owner ? (flag.owner.id === userId ? 'you' : (flag.owner.name ?? 'a commissioner')) : 'nobody yet'}
+        {userId && flag.owner?.id !== userId && (
+          <>
+            {' '}
+            <button
+              type="button"
+              className="nhsuk-button nhsuk-button--secondary nhsuk-button--small nhsuk-u-margin-bottom-0"
+              disabled={isBusy}
+              onClick={() => void run(() => assignFlagOwner(flag.id, userId, csrfToken), 'Assigned to you.')}
+            >
+              Assign to me
+            </button>
+          </>
+        )}
+      </p>
       <form
         className="nhsuk-u-margin-bottom-2"
         onSubmit={(event) => {

@@ -433,6 +433,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
             categories={categories}
             canFlag={canFlag}
             csrfToken={csrfToken}
+            userId={user?.id ?? null}
             flags={shownFlags ? shownFlags.filter((f) => f.pcnCode === view.pcn) : null}
             onFlagsChanged={handleFlagsChanged}
           />

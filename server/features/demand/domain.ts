@@ -259,6 +259,22 @@ export async function demandSummary({ db, actor, q }: Ctx & { q: DemandSummaryQu
  * Referrals and unmet-need records per PCN (the recording link worker's PCN) in the last `days` days, for the gap
  * analysis. PCNs without records are absent.
  */
+/** Unmet-need records of one PCN's link workers in the last `days` days, counted by reason (reasons with none left out). */
+export async function unmetNeedReasonsForPcn(
+  db: Db,
+  pcn: string,
+  days: number,
+  now: Date = new Date(),
+): Promise<{ reason: string; count: number }[]> {
+  const rows = await repo.summaryByReason(db, {
+    from: new Date(now.getTime() - days * 86_400_000),
+    toExclusive: new Date(now.getTime() + 1),
+    icb: null,
+    pcn,
+  });
+  return rows.map((r) => ({ reason: r.key, count: r.unmet_needs }));
+}
+
 export async function demandCountsByPcn(
   db: Db,
   days: number,

@@ -6,6 +6,7 @@ export { demandRouter } from './routes';
 export {
   referralPressure,
   demandCountsByPcn,
+  unmetNeedReasonsForPcn,
   markServiceReopened,
   deliverReopenEmails,
   PRESSURE_WINDOW_DAYS,

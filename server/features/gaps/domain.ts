@@ -27,7 +27,15 @@ import {
   type SupplyWeights,
 } from '../../../shared/gaps';
 import type { GapListOptions } from '../../../shared/schemas/gaps';
-import { demandOf, recordedDemandSignals, type DemandSignalSource, type DemandSignals } from './demand';
+import { unmetNeedReasonsForPcn } from '../demand';
+import { UNMET_NEED_REASON_LABELS, type UnmetNeedReason } from '../../../shared/schemas/demand';
+import {
+  DEMAND_WINDOW_DAYS,
+  demandOf,
+  recordedDemandSignals,
+  type DemandSignalSource,
+  type DemandSignals,
+} from './demand';
 import * as repo from './repository';
 import { gapCsv, gapGeoJson, presentFlag, presentFlagEvent, type FlagDto } from './presenter';
 
@@ -473,11 +481,14 @@ export async function getPcnGapProfile({
   code,
   query,
   staleDays,
+  actor = null,
   now = new Date(),
 }: {
   db: Db;
   cache: GapCache;
   code: string;
+  /** The caller; unmet-need reasons are shown only to the PCN's ICB commissioners and admins (as the demand summary). */
+  actor?: Actor | null;
   query: Omit<GapListOptions, 'icb'>;
   staleDays: number;
   now?: Date;
@@ -544,6 +555,15 @@ export async function getPcnGapProfile({
         fundingEndsOn: s.funding_ends_on,
       })),
     atRiskWithinMonths: AT_RISK_MONTHS,
+    unmetNeedReasons:
+      actor && (actor.role === 'admin' || (actor.role === 'icb_commissioner' && actor.icbCode === row.icbCode))
+        ? {
+            period: `last ${DEMAND_WINDOW_DAYS} days`,
+            reasons: (await unmetNeedReasonsForPcn(db, code, DEMAND_WINDOW_DAYS, now))
+              .map((r) => ({ ...r, label: UNMET_NEED_REASON_LABELS[r.reason as UnmetNeedReason] ?? r.reason }))
+              .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'en-GB')),
+          }
+        : null,
   };
 }
 

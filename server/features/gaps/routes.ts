@@ -54,7 +54,9 @@ export function gapsRouter({ database, config }: AppDeps): Router {
   router.get('/api/gaps/pcns/:code', async (req, res) => {
     const { code } = parseOr400(GapPcnParams, req.params);
     const query = parseQuery(GapListQuery.omit({ icb: true }), req);
-    res.set('Cache-Control', 'no-cache').json(await domain.getPcnGapProfile({ db, cache, code, query, staleDays }));
+    res
+      .set('Cache-Control', 'private, no-cache')
+      .json(await domain.getPcnGapProfile({ db, cache, code, query, staleDays, actor: req.actor ?? null }));
   });
   router.get('/api/gaps/areas', async (req, res) => {
     const { level, ...query } = parseQuery(GapAreasQuery, req);
