@@ -741,3 +741,32 @@ describe('GET /api/gaps/pcns/:code — unmet-need reasons', () => {
     expect((await profile(admin.headers)).body.unmetNeedReasons?.reasons).toHaveLength(3);
   });
 });
+
+describe('GET /api/gaps/pcns/:code — capacity trend', () => {
+  it('when reachable services changed status, then each of the last 8 week ends counts their latest status', async () => {
+    const db = t.database.db;
+    const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
+    const history: [string, string, number][] = [
+      ['S3', 'waitlist', 20],
+      ['S3', 'limited', 3],
+      ['S4', 'not_accepting', 10],
+      ['S1', 'accepting', 30], // U10001's service: not reachable from U10002
+    ];
+    for (const [key, status, days] of history) {
+      await db.execute(
+        sql`insert into capacity_history (service_id, kind, status, via, version, recorded_at)
+            values (${serviceIds[key]}, 'set', ${status}, 'editor', 1, ${daysAgo(days)}::timestamptz)`,
+      );
+    }
+    const res = await request(t.app).get('/api/gaps/pcns/U10002').expect(200);
+    const zero = { accepting: 0, limited: 0, waitlist: 0, not_accepting: 0, unknown: 0 };
+    // Hand count over U10002's in-person services S3 and S4; week ends are now, 7, 14, … 49 days ago (oldest first).
+    const expected = [
+      ...[49, 42, 35, 28, 21].map((d) => ({ weekEnding: daysAgo(d).slice(0, 10), ...zero, unknown: 2 })),
+      { weekEnding: daysAgo(14).slice(0, 10), ...zero, waitlist: 1, unknown: 1 },
+      { weekEnding: daysAgo(7).slice(0, 10), ...zero, waitlist: 1, not_accepting: 1 },
+      { weekEnding: daysAgo(0).slice(0, 10), ...zero, limited: 1, not_accepting: 1 },
+    ];
+    expect(res.body.capacityTrend).toEqual({ weeks: expected });
+  });
+});

@@ -564,8 +564,28 @@ export async function getPcnGapProfile({
               .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'en-GB')),
           }
         : null,
+    capacityTrend: {
+      weeks: (
+        await repo.capacityTrend(
+          db,
+          services.filter((s) => s.mode === 'in_person').map((s) => s.id),
+          now,
+          CAPACITY_TREND_WEEKS,
+        )
+      ).map((w) => ({
+        weekEnding: w.week_ending,
+        accepting: w.accepting,
+        limited: w.limited,
+        waitlist: w.waitlist,
+        not_accepting: w.not_accepting,
+        unknown: w.unknown,
+      })),
+    },
   };
 }
+
+/** How many week ends the profile's capacity trend covers. */
+const CAPACITY_TREND_WEEKS = 8;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Flags

@@ -443,3 +443,45 @@ export async function listAtRiskPoints(
         order by e.ends_on, s.name, s.id, l.id`,
   );
 }
+
+export interface CapacityTrendRow {
+  week_ending: string;
+  accepting: number;
+  limited: number;
+  waitlist: number;
+  not_accepting: number;
+  unknown: number;
+}
+
+/**
+ * For each of the last `weeks` week ends (`now` and each 7 days before, oldest first), how many of the given services
+ * had each capacity status as their latest capacity_history entry at or before that moment; `unknown` = no entry yet.
+ */
+export async function capacityTrend(db: Db, serviceIds: string[], now: Date, weeks: number) {
+  return query<CapacityTrendRow>(
+    db,
+    sql`with ids as (
+          select distinct unnest(string_to_array(${serviceIds.join(',')}, ',')::uuid[]) as id
+        ), ends as (
+          select g.n, ${now.toISOString()}::timestamptz - make_interval(days => 7 * g.n) as t
+          from generate_series(0, ${weeks - 1}::int) as g(n)
+        )
+        select to_char(ends.t at time zone 'UTC', 'YYYY-MM-DD') as week_ending,
+               count(*) filter (where h.status = 'accepting')::int as accepting,
+               count(*) filter (where h.status = 'limited')::int as limited,
+               count(*) filter (where h.status = 'waitlist')::int as waitlist,
+               count(*) filter (where h.status = 'not_accepting')::int as not_accepting,
+               count(*) filter (where ids.id is not null and (h.status is null
+                 or h.status not in ('accepting', 'limited', 'waitlist', 'not_accepting')))::int as unknown
+        from ends
+        left join ids on true
+        left join lateral (
+          select ch.status from capacity_history ch
+          where ch.service_id = ids.id and ch.recorded_at <= ends.t
+          order by ch.recorded_at desc, ch.id desc
+          limit 1
+        ) h on true
+        group by ends.n, ends.t
+        order by ends.n desc`,
+  );
+}
