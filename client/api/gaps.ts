@@ -71,6 +71,18 @@ export interface GapProfileDto {
   /** Unmet-need ("nothing suitable") records of the PCN's link workers over `period`, by reason (most first). */
   /** Only for the PCN's ICB commissioners and admins; null for everyone else. */
   unmetNeedReasons: { period: string; reasons: { reason: string; label: string; count: number }[] } | null;
+  /** In-person reachable services by their latest recorded capacity at each of the last 8 week ends (oldest first). */
+  capacityTrend: { weeks: CapacityTrendWeekDto[] };
+}
+
+/** One week end of the profile's capacity trend; `unknown` = no capacity recorded by then. */
+export interface CapacityTrendWeekDto {
+  weekEnding: string;
+  accepting: number;
+  limited: number;
+  waitlist: number;
+  not_accepting: number;
+  unknown: number;
 }
 
 /** A flag (GET /api/gaps/flags). */

@@ -333,6 +333,9 @@ describe('Gap analysis on the need page', () => {
     });
     await expect(atRisk.textContent()).resolves.toBe(`${AT_RISK_SERVICE} (Riverside Trust): funding ends ${ends}`);
     await expect(need.profile.getByTestId('reachable-services').textContent()).resolves.toContain(AT_RISK_SERVICE);
+    const trend = need.profile.getByTestId('pcn-capacity-trend');
+    await expect(trend.isVisible()).resolves.toBe(true);
+    await expect(trend.locator('tbody tr').count()).resolves.toBe(8);
 
     // Not signed in: the profile offers no flag form.
     await expect(need.profile.getByTestId('pcn-flags').count()).resolves.toBe(0);

@@ -1,6 +1,6 @@
 /**
  * The gap part of a PCN's profile (GET /api/gaps/pcns/:code): the gap score and what drives it, VCSE supply and
- * demand against ICB and England averages, services by category and capacity, provision at risk, and, for
+ * demand against ICB and England averages, services by category and capacity, provision at risk, the recent capacity trend, and, for
  * commissioners and admins, the PCN's flags and the "Flag as under-served" form.
  */
 import { useState, type FormEvent } from 'react';
@@ -13,6 +13,7 @@ import {
   type FlagDto,
   type FlagStatus,
   type GapProfileDto,
+  type CapacityTrendWeekDto,
 } from '../../api/gaps';
 import type { ApiResource } from '../../hooks/useApiResource';
 import { formatCount, formatOrNoData, formatRate, formatSigned, NO_DATA } from '../../need/format';
@@ -224,6 +225,38 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
         </ul>
       )}
 
+      <table className="nhsuk-table signpost-pcn-table" data-testid="pcn-capacity-trend">
+        <caption className="nhsuk-table__caption nhsuk-table__caption--s">
+          Capacity of reachable services, last {data.capacityTrend.weeks.length} weeks
+        </caption>
+        <thead className="nhsuk-table__head">
+          <tr className="nhsuk-table__row">
+            <th scope="col" className="nhsuk-table__header">
+              Week ending
+            </th>
+            {TREND_COLUMNS.map(([, label]) => (
+              <th key={label} scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
+                {label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody className="nhsuk-table__body">
+          {data.capacityTrend.weeks.map((w) => (
+            <tr key={w.weekEnding} className="nhsuk-table__row">
+              <th scope="row" className="nhsuk-table__header">
+                {formatDate(w.weekEnding)}
+              </th>
+              {TREND_COLUMNS.map(([k]) => (
+                <td key={k} className="nhsuk-table__cell nhsuk-table__cell--numeric">
+                  {formatCount(w[k])}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
       {data.services.length > 0 && (
         <table className="nhsuk-table signpost-profile__services" data-testid="reachable-services">
           <caption className="nhsuk-table__caption nhsuk-table__caption--s">
@@ -303,6 +336,15 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
     </>
   );
 }
+
+/** The capacity trend's count columns, in table order. */
+const TREND_COLUMNS: [Exclude<keyof CapacityTrendWeekDto, 'weekEnding'>, string][] = [
+  ['accepting', 'Accepting'],
+  ['limited', 'Limited'],
+  ['waitlist', 'Waitlist'],
+  ['not_accepting', 'Not accepting'],
+  ['unknown', 'Unknown'],
+];
 
 const formatDate = (iso: string) =>
   new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
