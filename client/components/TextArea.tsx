@@ -1,5 +1,6 @@
 /** An NHS.UK textarea with its label, optional hint and error message wired up for assistive technology. */
 import type { TextareaHTMLAttributes } from 'react';
+import { FormField } from './FormField';
 
 /** Props of TextArea; other textarea attributes (rows, maxLength…) pass through. */
 export interface TextAreaProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'name' | 'className'> {
@@ -17,34 +18,19 @@ export interface TextAreaProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaE
 
 /** Labelled textarea in an nhsuk-form-group, showing the error state when `error` is set. */
 export function TextArea({ id, name, label, hint, error, rows = 5, ...props }: TextAreaProps) {
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : undefined, error ? errorId : undefined].filter(Boolean).join(' ') || undefined;
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <div className="nhsuk-hint" id={hintId}>
-          {hint}
-        </div>
+    <FormField id={id} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <textarea
+          {...props}
+          rows={rows}
+          className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
+          id={id}
+          name={name ?? id}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+        />
       )}
-      {error && (
-        <span className="nhsuk-error-message" id={errorId}>
-          <span className="nhsuk-u-visually-hidden">Error: </span>
-          {error}
-        </span>
-      )}
-      <textarea
-        {...props}
-        rows={rows}
-        className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
-        id={id}
-        name={name ?? id}
-        aria-describedby={describedBy}
-        aria-invalid={error ? true : undefined}
-      />
-    </div>
+    </FormField>
   );
 }

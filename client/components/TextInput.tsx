@@ -1,5 +1,6 @@
 /** An NHS.UK text input with its label, optional hint and error message wired up for assistive technology. */
 import type { InputHTMLAttributes } from 'react';
+import { FormField } from './FormField';
 
 /** Props of TextInput; other input attributes (type, autoComplete, spellCheck…) pass through. */
 export interface TextInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'name' | 'className'> {
@@ -19,36 +20,21 @@ export interface TextInputProps extends Omit<InputHTMLAttributes<HTMLInputElemen
 
 /** Labelled text input in an nhsuk-form-group, showing the error state when `error` is set. */
 export function TextInput({ id, name, label, hint, error, inputClassName, ...inputProps }: TextInputProps) {
-  const hintId = `${id}-hint`;
-  const errorId = `${id}-error`;
-  const describedBy = [hint ? hintId : undefined, error ? errorId : undefined].filter(Boolean).join(' ') || undefined;
   const inputClasses = ['nhsuk-input', error ? 'nhsuk-input--error' : undefined, inputClassName]
     .filter(Boolean)
     .join(' ');
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      {hint && (
-        <div className="nhsuk-hint" id={hintId}>
-          {hint}
-        </div>
+    <FormField id={id} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <input
+          {...inputProps}
+          className={inputClasses}
+          id={id}
+          name={name ?? id}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+        />
       )}
-      {error && (
-        <span className="nhsuk-error-message" id={errorId}>
-          <span className="nhsuk-u-visually-hidden">Error: </span>
-          {error}
-        </span>
-      )}
-      <input
-        {...inputProps}
-        className={inputClasses}
-        id={id}
-        name={name ?? id}
-        aria-describedby={describedBy}
-        aria-invalid={error ? true : undefined}
-      />
-    </div>
+    </FormField>
   );
 }
