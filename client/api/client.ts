@@ -93,18 +93,16 @@ async function errorFrom(response: Response): Promise<ApiError> {
   });
 }
 
-/** Fetches `path` (same origin, e.g. `/api/config`) and returns its JSON body as T; throws ApiError on failure. */
-export async function getJson<T>(path: string, options: GetJsonOptions = {}): Promise<T> {
+/**
+ * Fetches `path` and returns the response when it is a success; throws ApiError `network_error` when the server cannot
+ * be reached, or the server's error (errorFrom) when it answers with a failure. An abort is rethrown untouched.
+ */
+async function fetchOk(path: string, init: RequestInit): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, {
-      method: 'GET',
-      headers: { Accept: 'application/json' },
-      credentials: 'same-origin',
-      signal: options.signal,
-    });
+    response = await fetch(path, init);
   } catch (error) {
-    if (options.signal?.aborted) throw error;
+    if (init.signal?.aborted) throw error;
     throw new ApiError({
       status: 0,
       code: 'network_error',
@@ -112,10 +110,15 @@ export async function getJson<T>(path: string, options: GetJsonOptions = {}): Pr
     });
   }
   if (!response.ok) throw await errorFrom(response);
+  return response;
+}
+
+/** The JSON body of `response` as T; throws ApiError `invalid_response` when it cannot be read (an abort is rethrown). */
+async function jsonOf<T>(response: Response, signal?: AbortSignal): Promise<T> {
   try {
     return (await response.json()) as T;
   } catch (error) {
-    if (options.signal?.aborted) throw error;
+    if (signal?.aborted) throw error;
     throw new ApiError({
       status: response.status,
       code: 'invalid_response',
@@ -123,6 +126,17 @@ export async function getJson<T>(path: string, options: GetJsonOptions = {}): Pr
       requestId: response.headers.get('x-request-id') ?? undefined,
     });
   }
+}
+
+/** Fetches `path` (same origin, e.g. `/api/config`) and returns its JSON body as T; throws ApiError on failure. */
+export async function getJson<T>(path: string, options: GetJsonOptions = {}): Promise<T> {
+  const response = await fetchOk(path, {
+    method: 'GET',
+    headers: { Accept: 'application/json' },
+    credentials: 'same-origin',
+    signal: options.signal,
+  });
+  return jsonOf<T>(response, options.signal);
 }
 
 /** Options of sendJson. */
@@ -157,38 +171,17 @@ export async function sendJson<T>(
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (options.csrfToken) headers['X-CSRF-Token'] = options.csrfToken;
   if (options.ifMatch) headers['If-Match'] = options.ifMatch;
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      cache: 'no-store',
-      signal: options.signal,
-    });
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new ApiError({
-      status: 0,
-      code: 'network_error',
-      detail: 'Could not reach Signpost. Check your connection and try again.',
-    });
-  }
-  if (!response.ok) throw await errorFrom(response);
+  const response = await fetchOk(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal: options.signal,
+  });
   const etag = response.headers.get('etag');
   if (response.status === 204 || !JSON_TYPE.test(response.headers.get('content-type') ?? '')) {
     return { body: undefined as T, etag };
   }
-  try {
-    return { body: (await response.json()) as T, etag };
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    throw new ApiError({
-      status: response.status,
-      code: 'invalid_response',
-      detail: 'The server sent an answer Signpost could not read',
-      requestId: response.headers.get('x-request-id') ?? undefined,
-    });
-  }
+  return { body: await jsonOf<T>(response, options.signal), etag };
 }

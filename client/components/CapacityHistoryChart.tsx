@@ -3,6 +3,7 @@ import { useId } from 'react';
 import { CAPACITY_STATUSES, type CapacityStatus } from '@shared/capacity';
 import type { CapacityHistoryEntry } from '../api/directory';
 import { CAPACITY_SHORT_LABELS, capacitySummary, formatDateTime, formatShortDate } from '../capacity/format';
+import { TableHead } from './TableHead';
 
 /** Props of CapacityHistoryChart. */
 export interface CapacityHistoryChartProps {
@@ -91,19 +92,7 @@ export function CapacityHistoryChart({ entries, serviceName, now = new Date() }:
             <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">
               Capacity history of {serviceName}
             </caption>
-            <thead className="nhsuk-table__head">
-              <tr>
-                <th scope="col" className="nhsuk-table__header">
-                  When
-                </th>
-                <th scope="col" className="nhsuk-table__header">
-                  Capacity
-                </th>
-                <th scope="col" className="nhsuk-table__header">
-                  Change
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={['When', 'Capacity', 'Change']} />
             <tbody className="nhsuk-table__body">
               {[...sorted].reverse().map((entry) => (
                 <tr key={entry.id} className="nhsuk-table__row">

@@ -3,14 +3,15 @@
  * the map from it. The page's parameter names are the API's (shared/schemas/search.ts), so a shared link reads the
  * same as the request it makes. Pure; malformed values fall back to their defaults rather than failing.
  */
-import { SEARCH_RADIUS, SEARCH_SORTS, WEEKDAYS, type SearchSort } from '@shared/schemas/search';
+import { SEARCH_RADIUS, SEARCH_SORTS, type SearchSort } from '@shared/schemas/search';
 import { DELIVERY_MODES } from '@shared/schemas/directory';
+import type { Weekday } from '@shared/weekdays';
 
 /** A way a service is delivered. */
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
 /** A day code for "open on". */
-export type Weekday = (typeof WEEKDAYS)[number];
+export type { Weekday };
 
 /** Everything the URL says about a search. Defaults are left out of the URL so plain /find stays plain. */
 export interface FindView {

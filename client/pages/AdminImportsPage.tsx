@@ -2,11 +2,12 @@
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
+import { CheckboxItem } from '../components/CheckboxItem';
 import { ErrorSummary, type FormProblem } from '../components/ErrorSummary';
 import { PageHeading } from '../components/PageHeading';
-import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
-import { SIGN_IN_PATH } from '../journeys';
+import { TableHead } from '../components/TableHead';
+import { AdminOnly } from '../components/AdminOnly';
 
 /** The built-in presets of server/features/imports/presets.ts. */
 const PRESETS = ['trafford-charities', 'gm-food-banks', 'trafford-mental-health', 'trafford-sports-clubs'] as const;
@@ -42,21 +43,11 @@ function isReport(value: unknown): value is ImportReport {
 
 /** Imports admin page; anyone else is told they need an admin account. */
 export function AdminImportsPage() {
-  usePageTitle('Import services');
-  const { user, status } = useSession();
-  if (status === 'loading') return <p className="nhsuk-body">Loading…</p>;
-  if (!user || user.role !== 'admin') {
-    return (
-      <>
-        <PageHeading>Import services</PageHeading>
-        <p>
-          This page is for Signpost administrators.{' '}
-          {!user && <Link to={`${SIGN_IN_PATH}?next=/admin/imports`}>Sign in</Link>}
-        </p>
-      </>
-    );
-  }
-  return <ImportsContent />;
+  return (
+    <AdminOnly title="Import services" path="/admin/imports">
+      <ImportsContent />
+    </AdminOnly>
+  );
 }
 
 function ImportsContent() {
@@ -184,30 +175,13 @@ function ImportsContent() {
           <fieldset className="nhsuk-fieldset">
             <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Options</legend>
             <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-              <div className="nhsuk-checkboxes__item">
-                <input
-                  className="nhsuk-checkboxes__input"
-                  id="import-dry-run"
-                  name="import-dry-run"
-                  type="checkbox"
-                  value="yes"
-                />
-                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="import-dry-run">
-                  Dry run (check only)
-                </label>
-              </div>
-              <div className="nhsuk-checkboxes__item">
-                <input
-                  className="nhsuk-checkboxes__input"
-                  id="import-skip-invalid"
-                  name="import-skip-invalid"
-                  type="checkbox"
-                  value="yes"
-                />
-                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="import-skip-invalid">
-                  Import good rows, skip bad ones
-                </label>
-              </div>
+              <CheckboxItem id="import-dry-run" name="import-dry-run" value="yes" label="Dry run (check only)" />
+              <CheckboxItem
+                id="import-skip-invalid"
+                name="import-skip-invalid"
+                value="yes"
+                label="Import good rows, skip bad ones"
+              />
             </div>
           </fieldset>
         </div>
@@ -265,19 +239,7 @@ function ImportsContent() {
           {report.problems.length > 0 && (
             <table className="nhsuk-table-responsive">
               <caption className="nhsuk-table__caption">Rejected rows</caption>
-              <thead className="nhsuk-table__head">
-                <tr>
-                  <th scope="col" className="nhsuk-table__header">
-                    Line
-                  </th>
-                  <th scope="col" className="nhsuk-table__header">
-                    Field
-                  </th>
-                  <th scope="col" className="nhsuk-table__header">
-                    Reason
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Line', 'Field', 'Reason']} />
               <tbody className="nhsuk-table__body">
                 {report.problems.map((p, i) => (
                   <tr key={`${p.line}-${p.field}-${i}`} className="nhsuk-table__row">

@@ -9,9 +9,9 @@ import { ErrorSummary, type FormProblem } from '../components/ErrorSummary';
 import { PageHeading } from '../components/PageHeading';
 import { TextInput } from '../components/TextInput';
 import { formatDateTime } from '../capacity/format';
-import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
-import { SIGN_IN_PATH } from '../journeys';
+import { TableHead } from '../components/TableHead';
+import { AdminOnly } from '../components/AdminOnly';
 
 interface PendingOrganization {
   id: string;
@@ -49,20 +49,11 @@ const FIELD_NAMES: Record<string, string> = {
 
 /** Admin page; anyone else is told they need an admin account. */
 export function AdminPage() {
-  usePageTitle('Admin');
-  const { user, status } = useSession();
-  if (status === 'loading') return <p className="nhsuk-body">Loading…</p>;
-  if (!user || user.role !== 'admin') {
-    return (
-      <>
-        <PageHeading>Admin</PageHeading>
-        <p>
-          This page is for Signpost administrators. {!user && <Link to={`${SIGN_IN_PATH}?next=/admin`}>Sign in</Link>}
-        </p>
-      </>
-    );
-  }
-  return <AdminContent />;
+  return (
+    <AdminOnly title="Admin" path="/admin">
+      <AdminContent />
+    </AdminOnly>
+  );
 }
 
 function AdminContent() {
@@ -309,22 +300,7 @@ function AdminContent() {
       ) : (
         <table className="nhsuk-table-responsive">
           <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">Signpost users</caption>
-          <thead className="nhsuk-table__head">
-            <tr>
-              <th scope="col" className="nhsuk-table__header">
-                Name
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Email
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Role
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Status
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Email', 'Role', 'Status']} />
           <tbody className="nhsuk-table__body">
             {users.map((u) => (
               <tr key={u.id} className="nhsuk-table__row">

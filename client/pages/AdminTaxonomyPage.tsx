@@ -5,9 +5,9 @@ import { ApiError, getJson, sendJson } from '../api/client';
 import { ErrorSummary, type FormProblem } from '../components/ErrorSummary';
 import { PageHeading } from '../components/PageHeading';
 import { TextInput } from '../components/TextInput';
-import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
-import { SIGN_IN_PATH } from '../journeys';
+import { TableHead } from '../components/TableHead';
+import { AdminOnly } from '../components/AdminOnly';
 
 interface TaxonomyNode {
   id: string;
@@ -58,21 +58,11 @@ function problemsFrom(error: unknown, fields: Record<string, string>, fallbackId
 
 /** Taxonomy admin page; anyone else is told they need an admin account. */
 export function AdminTaxonomyPage() {
-  usePageTitle('Taxonomy');
-  const { user, status } = useSession();
-  if (status === 'loading') return <p className="nhsuk-body">Loading…</p>;
-  if (!user || user.role !== 'admin') {
-    return (
-      <>
-        <PageHeading>Taxonomy</PageHeading>
-        <p>
-          This page is for Signpost administrators.{' '}
-          {!user && <Link to={`${SIGN_IN_PATH}?next=/admin/taxonomy`}>Sign in</Link>}
-        </p>
-      </>
-    );
-  }
-  return <TaxonomyContent />;
+  return (
+    <AdminOnly title="Taxonomy" path="/admin/taxonomy">
+      <TaxonomyContent />
+    </AdminOnly>
+  );
 }
 
 function TaxonomyContent() {
@@ -195,25 +185,7 @@ function TaxonomyContent() {
       ) : (
         <table className="nhsuk-table-responsive">
           <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">Taxonomy terms</caption>
-          <thead className="nhsuk-table__head">
-            <tr>
-              <th scope="col" className="nhsuk-table__header">
-                Code
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Name
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Description
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Parent
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Actions
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Code', 'Name', 'Description', 'Parent', 'Actions']} />
           <tbody className="nhsuk-table__body">
             {rows.map(({ term, parentCode }) =>
               editing === term.id ? (

@@ -2,7 +2,7 @@
  * Routes `/organisations/claim?q=` (find a listed organisation by name; the URL keeps the search) and
  * `/organisations/:id/claim` (say how you are connected to it; an administrator decides).
  */
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
 import { ApiError, getJson, sendJson } from '../api/client';
 import type { ClaimDto, ClaimWithOrganizationDto, OrganizationDto, OrganizationMatchDto } from '../api/directory';
@@ -13,6 +13,8 @@ import { TextInput } from '../components/TextInput';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
 import { SIGN_IN_PATH } from '../journeys';
+import { ApprovalConfirmation } from '../components/ApprovalConfirmation';
+import { mayManageOrganisations, VcseEditorsOnly } from '../components/VcseEditorsOnly';
 
 type Search =
   | { status: 'idle' }
@@ -178,7 +180,20 @@ export function ClaimOrganisationPage() {
     return () => controller.abort();
   }, [id]);
 
-  if (claim) return <ClaimSent claim={claim} />;
+  if (claim) {
+    return (
+      <ApprovalConfirmation
+        title="Claim sent"
+        summary={<>Your claim on {claim.organizationName} is waiting for approval</>}
+      >
+        <p>
+          An administrator will check your claim. When they approve it, {claim.organizationName} appears on My
+          organisation and you can change its details and services. Until then your claim shows there as{' '}
+          <strong>Pending</strong>.
+        </p>
+      </ApprovalConfirmation>
+    );
+  }
   if (load.status === 'loading' || session.status === 'loading') return <p className="nhsuk-body">Loading…</p>;
   if (load.status === 'error') {
     return (
@@ -240,6 +255,8 @@ export function ClaimOrganisationPage() {
             <Link to={`${SIGN_IN_PATH}?next=${encodeURIComponent(next)}`}>Sign in to claim {load.org.name}</Link>. If
             you do not have an account, ask your local Signpost administrator for an invitation.
           </p>
+        ) : !mayManageOrganisations(session.user.role, 'claim') ? (
+          <VcseEditorsOnly action="claim" role={session.user.role} />
         ) : (
           <form noValidate onSubmit={(e) => void handleSubmit(e)}>
             <TextArea
@@ -256,32 +273,6 @@ export function ClaimOrganisationPage() {
             </button>
           </form>
         )}
-      </div>
-    </div>
-  );
-}
-
-function ClaimSent({ claim }: { claim: ClaimWithOrganizationDto }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <div className="nhsuk-panel">
-          <h1 className="nhsuk-panel__title" tabIndex={-1} ref={heading}>
-            Claim sent
-          </h1>
-          <div className="nhsuk-panel__body">Your claim on {claim.organizationName} is waiting for approval</div>
-        </div>
-        <h2 className="nhsuk-heading-m">What happens next</h2>
-        <p>
-          An administrator will check your claim. When they approve it, {claim.organizationName} appears on My
-          organisation and you can change its details and services. Until then your claim shows there as{' '}
-          <strong>Pending</strong>.
-        </p>
-        <p>
-          <Link to="/my-organisation">Go to My organisation</Link>
-        </p>
       </div>
     </div>
   );

@@ -9,6 +9,7 @@ import { ApiError, getJson } from '../api/client';
 import type { LocationDto, ScheduleDto, ServiceDto } from '../api/directory';
 import { PageHeading } from '../components/PageHeading';
 import { parsePrintIds } from '../find/shortlist';
+import { weekdayName } from '@shared/weekdays';
 import { usePageTitle } from '../hooks/usePageTitle';
 import '../styles/find.css';
 import '../styles/markers.css';
@@ -16,15 +17,6 @@ import '../styles/markers.css';
 type Loaded = { id: string; service: ServiceDto } | { id: string; error: ApiError };
 type Load = { status: 'loading' } | { status: 'ready'; items: Loaded[] };
 
-const DAY_NAMES: Record<string, string> = {
-  MO: 'Monday',
-  TU: 'Tuesday',
-  WE: 'Wednesday',
-  TH: 'Thursday',
-  FR: 'Friday',
-  SA: 'Saturday',
-  SU: 'Sunday',
-};
 const ORDINALS: Record<string, string> = { '1': 'first', '2': 'second', '3': 'third', '4': 'fourth', '-1': 'last' };
 const DELIVERY: Record<string, string> = { in_person: 'in person', phone: 'by phone', online: 'online' };
 
@@ -36,7 +28,7 @@ function when(x: ScheduleDto, locations: LocationDto[]): string {
         .map((d) => {
           const m = /^(-?\d)?([A-Z]{2})$/.exec(d);
           if (!m) return d;
-          const day = DAY_NAMES[m[2]!] ?? m[2]!;
+          const day = weekdayName(m[2]!);
           return m[1] ? `the ${ORDINALS[m[1]] ?? m[1]} ${day} of the month` : `${day}s`;
         })
         .join(' and ')

@@ -210,16 +210,19 @@ export function FindServicesPage() {
     [shortlist],
   );
 
+  // Focus the first new result after "Load more", so keyboard and screen reader users carry on where the list grew.
+  // Done in an effect once the longer list is committed: a timer or animation frame after the fetch can run before
+  // React has rendered the new cards, and then focus silently stays put.
+  const firstNewIndex = useRef<number | null>(null);
+  useEffect(() => {
+    const index = firstNewIndex.current;
+    if (index === null || results.length <= index) return;
+    firstNewIndex.current = null;
+    listRef.current?.querySelectorAll<HTMLElement>('article')[index]?.focus();
+  }, [results]);
   const handleLoadMore = async () => {
-    const before = results.length;
-    const added = await loadMore();
-    if (added > 0) {
-      // Focus the first new result, so keyboard and screen reader users carry on where the list grew.
-      requestAnimationFrame(() => {
-        const card = listRef.current?.querySelectorAll<HTMLElement>('article')[before];
-        card?.focus();
-      });
-    }
+    firstNewIndex.current = results.length;
+    if ((await loadMore()) === 0) firstNewIndex.current = null;
   };
 
   const radius = search.status === 'ready' ? (search.first.radiusKm ?? view.radiusKm ?? SEARCH_RADIUS.default) : null;

@@ -12,6 +12,7 @@ import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
 import { SIGN_IN_PATH } from '../journeys';
+import { mayManageOrganisations, VcseEditorsOnly } from '../components/VcseEditorsOnly';
 
 type Load =
   { status: 'loading' } | { status: 'ready'; organizations: MyOrganizationDto[] } | { status: 'error'; detail: string };
@@ -232,10 +233,15 @@ function Organisations() {
     );
   }
   if (load.organizations.length === 0) {
+    const role = session.user?.role;
     return (
       <>
         <Claims claims={claims} />
-        <AddOrClaim intro="You are not a member of any organisation yet." />
+        {role && !mayManageOrganisations(role, 'add') ? (
+          <VcseEditorsOnly action="add" role={role} />
+        ) : (
+          <AddOrClaim intro="You are not a member of any organisation yet." />
+        )}
       </>
     );
   }

@@ -1,5 +1,5 @@
 /** Route `/organisations/new`: a signed-in person adds their organisation; it waits for an administrator's approval. */
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { sendJson } from '../api/client';
 import type { OrganizationDto } from '../api/directory';
@@ -8,6 +8,8 @@ import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
 import { SIGN_IN_PATH } from '../journeys';
+import { ApprovalConfirmation } from '../components/ApprovalConfirmation';
+import { mayManageOrganisations, VcseEditorsOnly } from '../components/VcseEditorsOnly';
 
 const TITLE = 'Add your organisation';
 
@@ -24,7 +26,20 @@ export function NewOrganisationPage() {
   usePageTitle(created ? 'Organisation sent for approval' : hasProblems ? `Error: ${TITLE}` : TITLE);
 
   if (session.status === 'loading') return <p className="nhsuk-body">Loading…</p>;
-  if (created) return <Confirmation organisation={created} />;
+  if (created) {
+    return (
+      <ApprovalConfirmation
+        title="Organisation sent for approval"
+        summary={<>{created.name} is waiting for an administrator to approve it</>}
+      >
+        <p>
+          An administrator will check {created.name}. Until they approve it, it is not shown to link workers or the
+          public, and it shows as <strong>Awaiting approval</strong> on My organisation.
+        </p>
+        <p>You can start adding its services on My organisation while you wait.</p>
+      </ApprovalConfirmation>
+    );
+  }
   return (
     <div className="nhsuk-grid-row">
       <div className="nhsuk-grid-column-two-thirds">
@@ -36,7 +51,9 @@ export function NewOrganisationPage() {
           An administrator checks every new organisation before it is shown to link workers. If your organisation is
           already listed, <Link to="/organisations/claim">claim it</Link> instead.
         </p>
-        {session.user ? (
+        {session.user && !mayManageOrganisations(session.user.role, 'add') ? (
+          <VcseEditorsOnly action="add" role={session.user.role} />
+        ) : session.user ? (
           <OrganisationForm
             idPrefix="org"
             initial={organisationValues()}
@@ -58,32 +75,6 @@ export function NewOrganisationPage() {
             . If you do not have an account, ask your local Signpost administrator for an invitation.
           </p>
         )}
-      </div>
-    </div>
-  );
-}
-
-function Confirmation({ organisation }: { organisation: OrganizationDto }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
-  return (
-    <div className="nhsuk-grid-row">
-      <div className="nhsuk-grid-column-two-thirds">
-        <div className="nhsuk-panel">
-          <h1 className="nhsuk-panel__title" tabIndex={-1} ref={heading}>
-            Organisation sent for approval
-          </h1>
-          <div className="nhsuk-panel__body">{organisation.name} is waiting for an administrator to approve it</div>
-        </div>
-        <h2 className="nhsuk-heading-m">What happens next</h2>
-        <p>
-          An administrator will check {organisation.name}. Until they approve it, it is not shown to link workers or the
-          public, and it shows as <strong>Awaiting approval</strong> on My organisation.
-        </p>
-        <p>You can start adding its services on My organisation while you wait.</p>
-        <p>
-          <Link to="/my-organisation">Go to My organisation</Link>
-        </p>
       </div>
     </div>
   );

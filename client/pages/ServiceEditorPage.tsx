@@ -12,6 +12,8 @@ import {
   ServiceBody,
 } from '@shared/schemas/directory';
 import { ApiError, getJson, sendJson } from '../api/client';
+import { CheckboxItem } from '../components/CheckboxItem';
+import { describedBy, ErrorMessage, FormField, Hint } from '../components/FormField';
 import type { ServiceDto } from '../api/directory';
 import { ErrorSummary, type FormProblem } from '../components/ErrorSummary';
 import { PageHeading } from '../components/PageHeading';
@@ -466,28 +468,6 @@ interface FormApi {
   error(path: Path): string | undefined;
 }
 
-function ErrorMessage({ id, error }: { id: string; error?: string }) {
-  if (!error) return null;
-  return (
-    <span className="nhsuk-error-message" id={`${id}-error`}>
-      <span className="nhsuk-u-visually-hidden">Error: </span>
-      {error}
-    </span>
-  );
-}
-
-function describedBy(id: string, hint?: string, error?: string) {
-  return [hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ') || undefined;
-}
-
-function Hint({ id, hint }: { id: string; hint?: string }) {
-  return hint ? (
-    <div className="nhsuk-hint" id={`${id}-hint`}>
-      {hint}
-    </div>
-  ) : null;
-}
-
 interface FieldProps {
   form: FormApi;
   path: Path;
@@ -503,38 +483,35 @@ interface FieldProps {
 function Field({ form, path, label, hint, type = 'text', width, multiline, autoComplete }: FieldProps) {
   const id = idOf(path);
   const error = form.error(path);
-  const common = {
-    id,
-    name: path,
-    value: str(form.value(path)),
-    'aria-describedby': describedBy(id, hint, error),
-    'aria-invalid': error ? true : undefined,
-  };
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorMessage id={id} error={error} />
-      {multiline ? (
-        <textarea
-          {...common}
-          className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
-          rows={4}
-          onChange={(e) => form.set(path, e.target.value)}
-        />
-      ) : (
-        <input
-          {...common}
-          type={type === 'number' ? 'text' : type}
-          inputMode={type === 'number' ? 'numeric' : undefined}
-          autoComplete={autoComplete}
-          className={['nhsuk-input', error ? 'nhsuk-input--error' : undefined, width].filter(Boolean).join(' ')}
-          onChange={(e) => form.set(path, e.target.value)}
-        />
-      )}
-    </div>
+    <FormField id={id} label={label} hint={hint} error={error}>
+      {(describedBy) => {
+        const common = {
+          id,
+          name: path,
+          value: str(form.value(path)),
+          'aria-describedby': describedBy,
+          'aria-invalid': error ? true : undefined,
+        };
+        return multiline ? (
+          <textarea
+            {...common}
+            className={`nhsuk-textarea${error ? ' nhsuk-textarea--error' : ''}`}
+            rows={4}
+            onChange={(e) => form.set(path, e.target.value)}
+          />
+        ) : (
+          <input
+            {...common}
+            type={type === 'number' ? 'text' : type}
+            inputMode={type === 'number' ? 'numeric' : undefined}
+            autoComplete={autoComplete}
+            className={['nhsuk-input', error ? 'nhsuk-input--error' : undefined, width].filter(Boolean).join(' ')}
+            onChange={(e) => form.set(path, e.target.value)}
+          />
+        );
+      }}
+    </FormField>
   );
 }
 
@@ -555,27 +532,50 @@ function SelectField({
   const id = idOf(path);
   const error = form.error(path);
   return (
+    <FormField id={id} label={label} hint={hint} error={error}>
+      {(describedBy) => (
+        <select
+          id={id}
+          name={path}
+          className={`nhsuk-select${error ? ' nhsuk-select--error' : ''}`}
+          value={str(form.value(path))}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+          onChange={(e) => form.set(path, e.target.value)}
+        >
+          {options.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      )}
+    </FormField>
+  );
+}
+
+/** The frame of a checkbox or radio group: a fieldset with its legend, optional hint and error. */
+function ChoiceFieldset({
+  id,
+  legend,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  legend: string;
+  hint?: string;
+  error?: string;
+  children: ReactNode;
+}) {
+  return (
     <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <label className="nhsuk-label" htmlFor={id}>
-        {label}
-      </label>
-      <Hint id={id} hint={hint} />
-      <ErrorMessage id={id} error={error} />
-      <select
-        id={id}
-        name={path}
-        className={`nhsuk-select${error ? ' nhsuk-select--error' : ''}`}
-        value={str(form.value(path))}
-        aria-describedby={describedBy(id, hint, error)}
-        aria-invalid={error ? true : undefined}
-        onChange={(e) => form.set(path, e.target.value)}
-      >
-        {options.map(([value, text]) => (
-          <option key={value} value={value}>
-            {text}
-          </option>
-        ))}
-      </select>
+      <fieldset className="nhsuk-fieldset" aria-describedby={describedBy(id, hint, error)}>
+        <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
+        <Hint id={id} hint={hint} />
+        <ErrorMessage id={id} error={error} />
+        {children}
+      </fieldset>
     </div>
   );
 }
@@ -600,34 +600,24 @@ function CheckboxGroup({
   const toggle = (value: string, on: boolean) =>
     form.set(path, on ? [...checked, value] : checked.filter((v) => v !== value));
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <fieldset className="nhsuk-fieldset" aria-describedby={describedBy(id, hint, error)}>
-        <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
-        <Hint id={id} hint={hint} />
-        <ErrorMessage id={id} error={error} />
-        <div className="nhsuk-checkboxes">
-          {options.map(([value, text], i) => {
-            const itemId = i === 0 ? id : `${id}-${i}`;
-            return (
-              <div className="nhsuk-checkboxes__item" key={value}>
-                <input
-                  className="nhsuk-checkboxes__input"
-                  id={itemId}
-                  name={path}
-                  type="checkbox"
-                  value={value}
-                  checked={checked.includes(value)}
-                  onChange={(e) => toggle(value, e.target.checked)}
-                />
-                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={itemId}>
-                  {text}
-                </label>
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
+    <ChoiceFieldset id={id} legend={legend} hint={hint} error={error}>
+      <div className="nhsuk-checkboxes">
+        {options.map(([value, text], i) => {
+          const itemId = i === 0 ? id : `${id}-${i}`;
+          return (
+            <CheckboxItem
+              key={value}
+              id={itemId}
+              name={path}
+              value={value}
+              label={text}
+              checked={checked.includes(value)}
+              onChange={(e) => toggle(value, e.target.checked)}
+            />
+          );
+        })}
+      </div>
+    </ChoiceFieldset>
   );
 }
 
@@ -649,33 +639,29 @@ function RadioGroup({
   const error = form.error(path);
   const current = str(form.value(path));
   return (
-    <div className={`nhsuk-form-group${error ? ' nhsuk-form-group--error' : ''}`}>
-      <fieldset className="nhsuk-fieldset" aria-describedby={describedBy(id, undefined, error)}>
-        <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">{legend}</legend>
-        <ErrorMessage id={id} error={error} />
-        <div className={`nhsuk-radios${inline ? ' nhsuk-radios--inline' : ''}`}>
-          {options.map(([value, text], i) => {
-            const itemId = i === 0 ? id : `${id}-${i}`;
-            return (
-              <div className="nhsuk-radios__item" key={value}>
-                <input
-                  className="nhsuk-radios__input"
-                  id={itemId}
-                  name={path}
-                  type="radio"
-                  value={value}
-                  checked={current === value}
-                  onChange={() => form.set(path, value === 'true' ? true : value === 'false' ? false : value)}
-                />
-                <label className="nhsuk-label nhsuk-radios__label" htmlFor={itemId}>
-                  {text}
-                </label>
-              </div>
-            );
-          })}
-        </div>
-      </fieldset>
-    </div>
+    <ChoiceFieldset id={id} legend={legend} error={error}>
+      <div className={`nhsuk-radios${inline ? ' nhsuk-radios--inline' : ''}`}>
+        {options.map(([value, text], i) => {
+          const itemId = i === 0 ? id : `${id}-${i}`;
+          return (
+            <div className="nhsuk-radios__item" key={value}>
+              <input
+                className="nhsuk-radios__input"
+                id={itemId}
+                name={path}
+                type="radio"
+                value={value}
+                checked={current === value}
+                onChange={() => form.set(path, value === 'true' ? true : value === 'false' ? false : value)}
+              />
+              <label className="nhsuk-label nhsuk-radios__label" htmlFor={itemId}>
+                {text}
+              </label>
+            </div>
+          );
+        })}
+      </div>
+    </ChoiceFieldset>
   );
 }
 
@@ -691,20 +677,16 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** A repeating list: one fieldset per item with a remove button, and an add button. */
-function Repeating({
-  form,
-  path,
-  itemName,
-  empty,
-  render,
-}: {
+interface RepeatingProps {
   form: FormApi;
   path: Path;
   itemName: string;
   empty: Row;
   render(prefix: Path, index: number): ReactNode;
-}) {
+}
+
+/** A repeating list: one fieldset per item with a remove button, and an add button. */
+function Repeating({ form, path, itemName, empty, render }: RepeatingProps) {
   const items = rows(form.value(path));
   const error = form.error(path);
   return (
@@ -740,6 +722,15 @@ function Repeating({
         Add {items.length ? 'another' : 'a'} {itemName.toLowerCase()}
       </button>
     </div>
+  );
+}
+
+/** A section of the form that is one repeating list. */
+function RepeatingSection({ title, ...list }: RepeatingProps & { title: string }) {
+  return (
+    <Section title={title}>
+      <Repeating {...list} />
+    </Section>
   );
 }
 
@@ -1148,222 +1139,212 @@ function Editor({
             )}
           </Section>
 
-          <Section title="Locations">
-            <Repeating
-              form={form}
-              path="locations"
-              itemName="Location"
-              empty={EMPTY_LOCATION}
-              render={(p, i) => {
-                const lat = getIn(values, `${p}.lat`) as number | null;
-                const lng = getIn(values, `${p}.lng`) as number | null;
-                return (
-                  <>
-                    <Field form={form} path={`${p}.name`} label="Name of the place (optional)" />
-                    <Field form={form} path={`${p}.address1`} label="Address line (optional)" autoComplete="off" />
-                    <Field
-                      form={form}
-                      path={`${p}.city`}
-                      label="Town or city (optional)"
-                      width="nhsuk-u-width-two-thirds"
-                    />
-                    <Field
-                      form={form}
-                      path={`${p}.region`}
-                      label="County (optional)"
-                      width="nhsuk-u-width-two-thirds"
-                    />
-                    <Field
-                      form={form}
-                      path={`${p}.postcode`}
-                      label="Postcode"
-                      width="nhsuk-input--width-10"
-                      hint="The postcode is enough to place the service; you can drag the pin on the map to be more exact."
-                    />
-                    <Suspense fallback={<p className="nhsuk-body-s">Loading the map…</p>}>
-                      <LocationPicker
-                        ariaLabel={`Map of location ${i + 1}`}
-                        postcode={str(getIn(values, `${p}.postcode`))}
-                        lat={lat}
-                        lng={lng}
-                        onMove={(la, ln) => {
-                          set(`${p}.lat`, la);
-                          set(`${p}.lng`, ln);
-                        }}
-                      />
-                    </Suspense>
-                    <p className="nhsuk-body-s" id={idOf(`${p}.pin`)}>
-                      Pin position:{' '}
-                      {lat != null && lng != null ? (
-                        <>
-                          latitude {lat}, longitude {lng}{' '}
-                          <button
-                            type="button"
-                            className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
-                            onClick={() => {
-                              set(`${p}.lat`, null);
-                              set(`${p}.lng`, null);
-                            }}
-                          >
-                            Use the postcode instead
-                            <span className="nhsuk-u-visually-hidden"> for location {i + 1}</span>
-                          </button>
-                        </>
-                      ) : (
-                        'taken from the postcode'
-                      )}
-                    </p>
-                    <Field form={form} path={`${p}.description`} label="Description (optional)" multiline />
-                    <Field form={form} path={`${p}.transportation`} label="Getting there (optional)" multiline />
-                    <Field
-                      form={form}
-                      path={`${p}.accessibility`}
-                      label="Accessibility of this place (optional)"
-                      multiline
-                    />
-                  </>
-                );
-              }}
-            />
-          </Section>
-
-          <Section title="Opening times and sessions">
-            <Repeating
-              form={form}
-              path="schedules"
-              itemName="Opening time"
-              empty={EMPTY_SCHEDULE}
-              render={(p) => (
+          <RepeatingSection
+            title="Locations"
+            form={form}
+            path="locations"
+            itemName="Location"
+            empty={EMPTY_LOCATION}
+            render={(p, i) => {
+              const lat = getIn(values, `${p}.lat`) as number | null;
+              const lng = getIn(values, `${p}.lng`) as number | null;
+              return (
                 <>
-                  <SelectField
-                    form={form}
-                    path={`${p}.freq`}
-                    label="Repeats"
-                    options={[
-                      ['WEEKLY', 'Every week'],
-                      ['MONTHLY', 'Every month'],
-                    ]}
-                  />
-                  <CheckboxGroup form={form} path={`${p}.days`} legend="Days" options={DAYS.map(([c, n]) => [c, n])} />
+                  <Field form={form} path={`${p}.name`} label="Name of the place (optional)" />
+                  <Field form={form} path={`${p}.address1`} label="Address line (optional)" autoComplete="off" />
                   <Field
                     form={form}
-                    path={`${p}.opensAt`}
-                    label="Opens (optional)"
-                    type="time"
-                    width="nhsuk-input--width-5"
+                    path={`${p}.city`}
+                    label="Town or city (optional)"
+                    width="nhsuk-u-width-two-thirds"
                   />
+                  <Field form={form} path={`${p}.region`} label="County (optional)" width="nhsuk-u-width-two-thirds" />
                   <Field
                     form={form}
-                    path={`${p}.closesAt`}
-                    label="Closes (optional)"
-                    type="time"
-                    width="nhsuk-input--width-5"
-                  />
-                  <Field
-                    form={form}
-                    path={`${p}.validFrom`}
-                    label="From date (optional)"
-                    type="date"
+                    path={`${p}.postcode`}
+                    label="Postcode"
                     width="nhsuk-input--width-10"
+                    hint="The postcode is enough to place the service; you can drag the pin on the map to be more exact."
                   />
+                  <Suspense fallback={<p className="nhsuk-body-s">Loading the map…</p>}>
+                    <LocationPicker
+                      ariaLabel={`Map of location ${i + 1}`}
+                      postcode={str(getIn(values, `${p}.postcode`))}
+                      lat={lat}
+                      lng={lng}
+                      onMove={(la, ln) => {
+                        set(`${p}.lat`, la);
+                        set(`${p}.lng`, ln);
+                      }}
+                    />
+                  </Suspense>
+                  <p className="nhsuk-body-s" id={idOf(`${p}.pin`)}>
+                    Pin position:{' '}
+                    {lat != null && lng != null ? (
+                      <>
+                        latitude {lat}, longitude {lng}{' '}
+                        <button
+                          type="button"
+                          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+                          onClick={() => {
+                            set(`${p}.lat`, null);
+                            set(`${p}.lng`, null);
+                          }}
+                        >
+                          Use the postcode instead
+                          <span className="nhsuk-u-visually-hidden"> for location {i + 1}</span>
+                        </button>
+                      </>
+                    ) : (
+                      'taken from the postcode'
+                    )}
+                  </p>
+                  <Field form={form} path={`${p}.description`} label="Description (optional)" multiline />
+                  <Field form={form} path={`${p}.transportation`} label="Getting there (optional)" multiline />
                   <Field
                     form={form}
-                    path={`${p}.validTo`}
-                    label="Until date (optional)"
-                    type="date"
-                    width="nhsuk-input--width-10"
-                  />
-                  <SelectField form={form} path={`${p}.locationIndex`} label="Where" options={locationOptions} />
-                  <Field
-                    form={form}
-                    path={`${p}.sessionPlaces`}
-                    label="Places per session (optional)"
-                    type="number"
-                    width="nhsuk-input--width-5"
-                  />
-                  <Field form={form} path={`${p}.description`} label="Description (optional)" />
-                </>
-              )}
-            />
-          </Section>
-
-          <Section title="Contacts">
-            <Repeating
-              form={form}
-              path="contacts"
-              itemName="Contact"
-              empty={EMPTY_CONTACT}
-              render={(p) => (
-                <>
-                  <Field form={form} path={`${p}.name`} label="Name (optional)" autoComplete="off" />
-                  <Field form={form} path={`${p}.title`} label="Job title (optional)" />
-                  <Field
-                    form={form}
-                    path={`${p}.email`}
-                    label="Email address (optional)"
-                    type="email"
-                    autoComplete="off"
-                  />
-                  <Field
-                    form={form}
-                    path={`${p}.phone`}
-                    label="Phone number (optional)"
-                    type="tel"
-                    width="nhsuk-input--width-20"
-                    autoComplete="off"
+                    path={`${p}.accessibility`}
+                    label="Accessibility of this place (optional)"
+                    multiline
                   />
                 </>
-              )}
-            />
-          </Section>
+              );
+            }}
+          />
 
-          <Section title="Areas covered">
-            <Repeating
-              form={form}
-              path="serviceAreas"
-              itemName="Area"
-              empty={EMPTY_AREA}
-              render={(p) => (
-                <>
-                  <SelectField
-                    form={form}
-                    path={`${p}.areaType`}
-                    label="Type of area"
-                    options={SERVICE_AREA_TYPES.map((t) => [t, AREA_LABELS[t]])}
-                  />
-                  <Field
-                    form={form}
-                    path={`${p}.areaCode`}
-                    label="Area code"
-                    hint="For example QHM, U12345 or E08000003."
-                    width="nhsuk-input--width-10"
-                  />
-                  <Field form={form} path={`${p}.name`} label="Area name (optional)" />
-                </>
-              )}
-            />
-          </Section>
+          <RepeatingSection
+            title="Opening times and sessions"
+            form={form}
+            path="schedules"
+            itemName="Opening time"
+            empty={EMPTY_SCHEDULE}
+            render={(p) => (
+              <>
+                <SelectField
+                  form={form}
+                  path={`${p}.freq`}
+                  label="Repeats"
+                  options={[
+                    ['WEEKLY', 'Every week'],
+                    ['MONTHLY', 'Every month'],
+                  ]}
+                />
+                <CheckboxGroup form={form} path={`${p}.days`} legend="Days" options={DAYS.map(([c, n]) => [c, n])} />
+                <Field
+                  form={form}
+                  path={`${p}.opensAt`}
+                  label="Opens (optional)"
+                  type="time"
+                  width="nhsuk-input--width-5"
+                />
+                <Field
+                  form={form}
+                  path={`${p}.closesAt`}
+                  label="Closes (optional)"
+                  type="time"
+                  width="nhsuk-input--width-5"
+                />
+                <Field
+                  form={form}
+                  path={`${p}.validFrom`}
+                  label="From date (optional)"
+                  type="date"
+                  width="nhsuk-input--width-10"
+                />
+                <Field
+                  form={form}
+                  path={`${p}.validTo`}
+                  label="Until date (optional)"
+                  type="date"
+                  width="nhsuk-input--width-10"
+                />
+                <SelectField form={form} path={`${p}.locationIndex`} label="Where" options={locationOptions} />
+                <Field
+                  form={form}
+                  path={`${p}.sessionPlaces`}
+                  label="Places per session (optional)"
+                  type="number"
+                  width="nhsuk-input--width-5"
+                />
+                <Field form={form} path={`${p}.description`} label="Description (optional)" />
+              </>
+            )}
+          />
 
-          <Section title="Funding">
-            <Repeating
-              form={form}
-              path="funding"
-              itemName="Funding source"
-              empty={EMPTY_FUNDING}
-              render={(p) => (
-                <>
-                  <Field form={form} path={`${p}.source`} label="Funder" />
-                  <Field
-                    form={form}
-                    path={`${p}.endsOn`}
-                    label="Funding ends (optional)"
-                    type="date"
-                    width="nhsuk-input--width-10"
-                  />
-                </>
-              )}
-            />
-          </Section>
+          <RepeatingSection
+            title="Contacts"
+            form={form}
+            path="contacts"
+            itemName="Contact"
+            empty={EMPTY_CONTACT}
+            render={(p) => (
+              <>
+                <Field form={form} path={`${p}.name`} label="Name (optional)" autoComplete="off" />
+                <Field form={form} path={`${p}.title`} label="Job title (optional)" />
+                <Field
+                  form={form}
+                  path={`${p}.email`}
+                  label="Email address (optional)"
+                  type="email"
+                  autoComplete="off"
+                />
+                <Field
+                  form={form}
+                  path={`${p}.phone`}
+                  label="Phone number (optional)"
+                  type="tel"
+                  width="nhsuk-input--width-20"
+                  autoComplete="off"
+                />
+              </>
+            )}
+          />
+
+          <RepeatingSection
+            title="Areas covered"
+            form={form}
+            path="serviceAreas"
+            itemName="Area"
+            empty={EMPTY_AREA}
+            render={(p) => (
+              <>
+                <SelectField
+                  form={form}
+                  path={`${p}.areaType`}
+                  label="Type of area"
+                  options={SERVICE_AREA_TYPES.map((t) => [t, AREA_LABELS[t]])}
+                />
+                <Field
+                  form={form}
+                  path={`${p}.areaCode`}
+                  label="Area code"
+                  hint="For example QHM, U12345 or E08000003."
+                  width="nhsuk-input--width-10"
+                />
+                <Field form={form} path={`${p}.name`} label="Area name (optional)" />
+              </>
+            )}
+          />
+
+          <RepeatingSection
+            title="Funding"
+            form={form}
+            path="funding"
+            itemName="Funding source"
+            empty={EMPTY_FUNDING}
+            render={(p) => (
+              <>
+                <Field form={form} path={`${p}.source`} label="Funder" />
+                <Field
+                  form={form}
+                  path={`${p}.endsOn`}
+                  label="Funding ends (optional)"
+                  type="date"
+                  width="nhsuk-input--width-10"
+                />
+              </>
+            )}
+          />
 
           <button type="submit" className="nhsuk-button" disabled={saving}>
             {saving ? 'Saving…' : 'Save service'}

@@ -6,6 +6,7 @@ import { ApiError, sendJson } from '../api/client';
 import type { ServiceDto } from '../api/directory';
 import { CAPACITY_EXPLANATIONS, formatDateTime } from '../capacity/format';
 import { CapacityBadge } from '../components/CapacityBadge';
+import { weekdayName } from '@shared/weekdays';
 import { HighDemandWarning } from '../components/demand/HighDemandWarning';
 import { ServiceDemandActions } from '../components/demand/ServiceDemandActions';
 import { PageHeading } from '../components/PageHeading';
@@ -14,15 +15,6 @@ import { NotFoundPage } from './NotFoundPage';
 
 type Load = { status: 'loading' } | { status: 'ready'; service: ServiceDto } | { status: 'error'; error: ApiError };
 
-const DAY_NAMES: Record<string, string> = {
-  MO: 'Monday',
-  TU: 'Tuesday',
-  WE: 'Wednesday',
-  TH: 'Thursday',
-  FR: 'Friday',
-  SA: 'Saturday',
-  SU: 'Sunday',
-};
 const ORDINALS: Record<string, string> = {
   '1': 'first',
   '2': 'second',
@@ -43,7 +35,7 @@ function days(byday: string | null, freq: string): string {
   const names = byday.split(',').map((d) => {
     const m = /^(-?\d)?([A-Z]{2})$/.exec(d);
     if (!m) return d;
-    const day = DAY_NAMES[m[2]!] ?? m[2]!;
+    const day = weekdayName(m[2]!);
     return m[1] ? `${ORDINALS[m[1]] ?? m[1]} ${day} of the month` : `${day}s`;
   });
   return names.join(', ');

@@ -1,6 +1,8 @@
 /** Shared pieces of the benchmark scripts: open a benchmark database with reference data, serve the app, time requests. */
+import { fork } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
@@ -84,3 +86,33 @@ export const machine = () => ({
   memGb: Math.round(os.totalmem() / 2 ** 30),
   node: process.version,
 });
+
+/** What the load generator reports. */
+export interface LoadResult {
+  requestsPerSec: number;
+  p50Ms: number;
+  p97_5Ms: number;
+  non2xx: number;
+  errors: number;
+}
+
+/**
+ * GETs `paths` in turn from `connections` keep-alive connections for `duration` seconds, with autocannon in a child
+ * process (cannon.ts): a load generator inside the server's own process would take event-loop time from it.
+ */
+export function loadInChild(opts: {
+  url: string;
+  paths: string[];
+  connections: number;
+  duration: number;
+}): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, 'cannon.ts'), [], { execArgv: ['--import', 'tsx'] });
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`load generator exited with ${code}`));
+    });
+    child.send(opts);
+  });
+}

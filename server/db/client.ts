@@ -1,10 +1,11 @@
 /** Opens the database: embedded PGlite with PostGIS (default) or a PostgreSQL server (DATABASE_URL). The only module that imports a driver. */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePg, NodePgSession } from 'drizzle-orm/node-postgres';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -57,6 +58,33 @@ export interface OpenOptions {
 /** Runs raw SQL and returns its rows, the same on both engines. */
 export async function query<T>(db: Db, statement: SQL): Promise<T[]> {
   const result = (await db.execute(statement)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+/** The parts of drizzle's database object that queryPrepared uses (public at run time, internal in its types). */
+interface DrizzleInternals {
+  dialect: { sqlToQuery(statement: SQL): { sql: string; params: unknown[] } };
+  session: {
+    prepareQuery(
+      query: { sql: string; params: unknown[] },
+      fields: undefined,
+      name: string,
+      arrayMode: boolean,
+    ): { execute(): Promise<unknown> };
+  };
+}
+
+/**
+ * Like query, for hot statements whose text repeats with different values: on PostgreSQL a named prepared statement
+ * (named by a hash of its text), so each connection parses it once and PostgreSQL may keep a generic plan. PGlite
+ * (one in-process connection) runs it as query does. Not for use behind a transaction-pooling PgBouncer.
+ */
+export async function queryPrepared<T>(db: Db, statement: SQL): Promise<T[]> {
+  const internals = db as unknown as DrizzleInternals;
+  if (!(internals.session instanceof NodePgSession)) return query<T>(db, statement);
+  const prepared = internals.dialect.sqlToQuery(statement);
+  const name = `sp_${createHash('sha1').update(prepared.sql).digest('hex').slice(0, 24)}`;
+  const result = (await internals.session.prepareQuery(prepared, undefined, name, false).execute()) as { rows: T[] };
   return result.rows;
 }
 

@@ -53,6 +53,18 @@ const optText = (max: number) =>
     .nullish()
     .transform((v) => (v ? v : null));
 
+/** One of a fixed list of values; the error lists them. */
+const oneOf = <const T extends readonly string[]>(values: T) =>
+  z.enum(values, { error: `must be one of ${values.join(', ')}` });
+
+/** Long description text, empty when absent. */
+const descriptionText = () =>
+  z
+    .string({ error: 'must be text' })
+    .trim()
+    .max(L.description, `must be at most ${L.description} characters`)
+    .default('');
+
 /** Optional http(s) URL. */
 const optUrl = z
   .string({ error: 'must be text' })
@@ -223,7 +235,7 @@ export const CostOptionInput = z.object({
 
 /** An area a service covers (ORUK service_area). */
 export const ServiceAreaInput = z.object({
-  areaType: z.enum(SERVICE_AREA_TYPES, { error: `must be one of ${SERVICE_AREA_TYPES.join(', ')}` }),
+  areaType: oneOf(SERVICE_AREA_TYPES),
   areaCode: z
     .string({ error: 'is required' })
     .trim()
@@ -248,18 +260,11 @@ export const ServiceBody = z
   .object({
     name: text(L.name),
     alternateName: optText(L.name),
-    description: z
-      .string({ error: 'must be text' })
-      .trim()
-      .max(L.description, `must be at most ${L.description} characters`)
-      .default(''),
+    description: descriptionText(),
     url: optUrl,
     email: optEmail,
-    status: z
-      .enum(EDITABLE_SERVICE_STATUSES, { error: `must be one of ${EDITABLE_SERVICE_STATUSES.join(', ')}` })
-      .default('active'),
-    referralMethod: z
-      .enum(REFERRAL_METHODS, { error: `must be one of ${REFERRAL_METHODS.join(', ')}` })
+    status: oneOf(EDITABLE_SERVICE_STATUSES).default('active'),
+    referralMethod: oneOf(REFERRAL_METHODS)
       .nullish()
       .transform((v) => v ?? null),
     referralInstructions: optText(L.longText),
@@ -270,7 +275,7 @@ export const ServiceBody = z
     minimumAge: optInt(L.minAge, L.maxAge),
     maximumAge: optInt(L.minAge, L.maxAge),
     deliveryModes: z
-      .array(z.enum(DELIVERY_MODES, { error: `must be one of ${DELIVERY_MODES.join(', ')}` }), {
+      .array(oneOf(DELIVERY_MODES), {
         error: 'must be a list',
       })
       .min(1, 'must name at least one delivery mode')
@@ -338,11 +343,10 @@ export type ServiceBody = z.output<typeof ServiceBody>;
 
 /** PUT /api/services/:id/capacity */
 export const CapacityBody = z.object({
-  status: z.enum(CAPACITY_STATUSES, { error: `must be one of ${CAPACITY_STATUSES.join(', ')}` }),
+  status: oneOf(CAPACITY_STATUSES),
   places: optInt(0, L.maxPlaces),
   waitDays: optInt(0, L.maxWaitDays),
-  waitlistBand: z
-    .enum(WAITLIST_BANDS, { error: `must be one of ${WAITLIST_BANDS.join(', ')}` })
+  waitlistBand: oneOf(WAITLIST_BANDS)
     .nullish()
     .transform((v) => v ?? null),
   sessionPlaces: optInt(0, L.maxPlaces),
@@ -355,11 +359,7 @@ export type CapacityBody = z.output<typeof CapacityBody>;
 export const OrganizationBody = z.object({
   name: text(L.name),
   alternateName: optText(L.name),
-  description: z
-    .string({ error: 'must be text' })
-    .trim()
-    .max(L.description, `must be at most ${L.description} characters`)
-    .default(''),
+  description: descriptionText(),
   email: optEmail,
   website: optUrl,
   phone: optPhone,
@@ -420,7 +420,7 @@ export const CONCERN_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 /** POST /api/services/:id/concerns */
 export const ConcernBody = z
   .object({
-    kind: z.enum(CONCERN_KINDS, { error: `must be one of ${CONCERN_KINDS.join(', ')}` }),
+    kind: oneOf(CONCERN_KINDS),
     summary: text(L.shortText),
     details: z.string({ error: 'must be text' }).trim().max(L.description).default(''),
     fundingEndsOn: optDate,
@@ -435,14 +435,14 @@ export type ConcernBody = z.output<typeof ConcernBody>;
 /** POST /api/concerns/:id/messages; commissioners and admins may also move its status. */
 export const ConcernMessageBody = z.object({
   body: text(L.description),
-  status: z.enum(CONCERN_STATUSES, { error: `must be one of ${CONCERN_STATUSES.join(', ')}` }).optional(),
+  status: oneOf(CONCERN_STATUSES).optional(),
 });
 /** A parsed concern message. */
 export type ConcernMessageBody = z.output<typeof ConcernMessageBody>;
 
 /** GET /api/concerns?status=&kind=&icb= (icb: admins only; a commissioner may name only their own ICB) */
 export const ConcernListQuery = z.object({
-  status: z.enum(CONCERN_STATUSES, { error: `must be one of ${CONCERN_STATUSES.join(', ')}` }).optional(),
-  kind: z.enum(CONCERN_KINDS, { error: `must be one of ${CONCERN_KINDS.join(', ')}` }).optional(),
+  status: oneOf(CONCERN_STATUSES).optional(),
+  kind: oneOf(CONCERN_KINDS).optional(),
   icb: IcbCode.optional(),
 });

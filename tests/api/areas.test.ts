@@ -2,36 +2,24 @@
  * The areas API (/api/geocode, /api/areas/…) on a real app and database holding the reference fixture. Expected
  * values are computed from the fixture's known inputs.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import zlib from 'node:zlib';
 import request from 'supertest';
 import fc from 'fast-check';
-import { importReferenceData } from '../../server/features/areas';
 import { createApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
 import { computeNeedIndex } from '../../shared/need';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { loadReferenceFixture } from '../helpers/referenceData';
 import { TEST_ENGINE } from '../helpers/db';
 import * as fx from '../helpers/referenceFixture';
 
 let t: TestApp;
-let dataRoot: string;
 
 beforeAll(async () => {
-  dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-areas-'));
-  fx.writeReferenceFixture(dataRoot);
   t = await buildTestApp();
-  await importReferenceData({ db: t.database.db, dataRoot });
-  // Work around the cache deadlock (BUG, see "PCN cache on first request" below): the first build of the England PCN
-  // list must come from a profile request, or every PCN endpoint of this app hangs. The bug has its own test.
-  await request(t.app).get('/api/areas/pcns/U10001').timeout(30_000).expect(200);
+  await loadReferenceFixture(t);
 });
-afterAll(async () => {
-  await t?.close();
-  fs.rmSync(dataRoot, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 // ---------------------------------------------------------------------------------------------------------------
 // Expectations from the fixture
@@ -292,11 +280,9 @@ describe(`GET /api/areas/icbs on ${TEST_ENGINE}`, () => {
 });
 
 describe(`PCN cache on first request on ${TEST_ENGINE}`, () => {
-  // BUG: server/features/areas/domain.ts listPcnProfiles (line 108) caches under key `pcns:${icb ?? 'all'}` and its
-  // build calls englandPcns (line 93), which asks the same AreaCache for 'pcns:all' and gets back the very promise
-  // being built, so it awaits itself forever. On a fresh process (or after any re-import changes the reference
-  // version), if GET /api/areas/pcns without ?icb is the first PCN request, it never answers, and every later
-  // /api/areas/pcns, /api/areas/pcns/:code and /api/areas/pcns.geojson request hangs too. Fails until fixed.
+  // Regression guard for a fixed deadlock: listPcnProfiles once cached its list under the same AreaCache key that
+  // englandPcns asked for inside the build, so a first GET /api/areas/pcns awaited its own promise and every later
+  // PCN request hung. The keys are now distinct (`pcns:list:…` and `profiles:pcn:england`).
   it('when GET /api/areas/pcns is the first request of a fresh app, then it answers', async () => {
     const fresh = createApp({ config: t.config, logger: createLogger(t.config.logLevel), database: t.database });
     const outcome = await request(fresh)

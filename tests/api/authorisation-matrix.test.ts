@@ -122,12 +122,12 @@ const ENDPOINTS: Endpoint[] = [
   },
   {
     name: 'POST /api/organizations',
-    allowed: ['editorA', 'editorB', 'link_worker', 'icb_commissioner', 'admin'],
+    allowed: ['editorA', 'editorB', 'admin'],
     send: () => request(t.app).post('/api/organizations').send({ name: 'New community group' }),
   },
   {
     name: 'POST /api/organizations/:A/claims',
-    allowed: ['editorB', 'link_worker', 'icb_commissioner'],
+    allowed: ['editorB'],
     refusedStatus: { editorA: 409, admin: 409 },
     send: () =>
       request(t.app).post(`/api/organizations/${orgA}/claims`).send({ evidence: 'I am the coordinator there' }),

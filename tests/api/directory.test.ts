@@ -134,6 +134,33 @@ describe('organisations and claims', () => {
     expect(audit.map((a) => a.action)).toEqual(['organization.create', 'organization.approve']);
   });
 
+  it('when a link worker or commissioner adds or claims an organisation, then 403 and nothing is written', async () => {
+    const listed = await createOrganization(db, { name: 'Didsbury Knit and Natter' });
+    for (const person of [
+      await signedInAs(db, { role: 'link_worker', pcnCode: 'U00001' }),
+      await signedInAs(db, { role: 'icb_commissioner', icbCode: 'QOP' }),
+    ]) {
+      const add = await request(t.app)
+        .post('/api/organizations')
+        .set(person.headers)
+        .send({ name: 'Not Mine Trust' })
+        .expect(403);
+      expect(add.body.detail).toMatch(/vcse_editor/);
+      const claim = await request(t.app)
+        .post(`/api/organizations/${listed.id}/claims`)
+        .set(person.headers)
+        .send({ evidence: 'I refer people there' })
+        .expect(403);
+      expect(claim.body.detail).toMatch(/vcse_editor/);
+    }
+    expect(await db.select().from(schema.organizations).where(eq(schema.organizations.name, 'Not Mine Trust'))).toEqual(
+      [],
+    );
+    expect(
+      await db.select().from(schema.organizationClaims).where(eq(schema.organizationClaims.organizationId, listed.id)),
+    ).toEqual([]);
+  });
+
   it('when a person claims an imported organisation and an admin approves, then they become a member', async () => {
     const imported = await createOrganization(db, { name: 'Imported Trust', source: 'import', sourceRef: 'CC-1' });
     const person = await signedInAs(db, { role: 'vcse_editor' });

@@ -3,18 +3,14 @@
  * database holding the reference fixture and a hand-placed directory with languages and funding. Expected values are
  * derived here by hand from the fixture and the rules of docs/gaps.md ("Equity view", "Provision at risk").
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../server/db';
-import { importReferenceData } from '../../server/features/areas';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { loadReferenceFixture } from '../helpers/referenceData';
 import * as fx from '../helpers/referenceFixture';
 
 let t: TestApp;
-let dataRoot: string;
 
 const DAY = 86_400_000;
 const inMonths = (m: number) => {
@@ -118,16 +114,11 @@ const EXPECTED: Record<string, { services: number; lang: number; remote: number;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-equity-'));
-  fx.writeReferenceFixture(dataRoot);
   t = await buildTestApp();
-  await importReferenceData({ db: t.database.db, dataRoot });
+  await loadReferenceFixture(t);
   ids = await seed(t.database.db);
 });
-afterAll(async () => {
-  await t?.close();
-  fs.rmSync(dataRoot, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 type EquityRow = {
   code: string;

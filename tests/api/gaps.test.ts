@@ -2,21 +2,17 @@
  * The gaps API (/api/gaps/…) on a real app and database holding the reference fixture and a hand-placed directory.
  * Every expected score is computed here by hand from the fixture's inputs and the formulas of docs/gaps.md.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../server/db';
-import { importReferenceData } from '../../server/features/areas';
 import { createApp } from '../../server/app';
 import { createLogger } from '../../server/logger';
 import { buildTestApp, type TestApp } from '../helpers/app';
+import { loadReferenceFixture } from '../helpers/referenceData';
 import { signedInAs, type AuthHeaders, type TestUser } from '../helpers/auth';
 import * as fx from '../helpers/referenceFixture';
 
 let t: TestApp;
-let dataRoot: string;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The hand-placed directory. Catchments (fixture): U10001 = column 0 (lng −2.4…−2.3), U10002 = column 1
@@ -208,16 +204,11 @@ function expectedScores(weighted = EXPECTED_WEIGHTED) {
 let serviceIds: Record<string, string>;
 
 beforeAll(async () => {
-  dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-gaps-'));
-  fx.writeReferenceFixture(dataRoot);
   t = await buildTestApp();
-  await importReferenceData({ db: t.database.db, dataRoot });
+  await loadReferenceFixture(t);
   serviceIds = await seedDirectory(t.database.db);
 });
-afterAll(async () => {
-  await t?.close();
-  fs.rmSync(dataRoot, { recursive: true, force: true });
-});
+afterAll(() => t?.close());
 
 type Row = {
   code: string;

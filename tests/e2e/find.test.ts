@@ -20,7 +20,7 @@ import {
   openPage,
   type OpenedPage,
 } from './support/browser';
-import { loadReferenceFixture } from './support/referenceData';
+import { loadReferenceFixture } from '../helpers/referenceData';
 import { assertClientBuilt, startApp, type RunningApp } from './support/server';
 
 const CENTRE = POSTCODES.find((p) => p.postcode === 'M13 9PL')!;

@@ -13,7 +13,7 @@ import {
   type OpenedPage,
 } from './support/browser';
 import { NeedPage } from './support/needPage';
-import { loadReferenceFixture } from './support/referenceData';
+import { loadReferenceFixture } from '../helpers/referenceData';
 import { assertClientBuilt, startApp, type RunningApp } from './support/server';
 
 let app: RunningApp;

@@ -226,6 +226,31 @@ describe('Organisations in the browser', () => {
     expect(saved!.email).toBe('sheds@gorton.example.org');
   });
 
+  it('when a link worker opens add or claim, then they are told it is for VCSE editors and get no form', async () => {
+    const db = app.testApp.database.db;
+    const org = await createOrganization(db, { name: 'Chorlton Walking Group' });
+    const worker = await createUser(db, { role: 'link_worker', name: 'Lee Link', pcnCode: 'U00001' });
+    const { page, problems } = await open('/sign-in?next=%2Forganisations%2Fnew');
+    await signIn(page, worker.email);
+    await page.waitForURL('**/organisations/new');
+    await page.getByText('Adding an organisation is for VCSE organisation editors').waitFor();
+    await page.getByText('You are signed in as: Social prescribing link worker').waitFor();
+    expect(await page.getByLabel('Organisation name').count()).toBe(0);
+    await expectNoSeriousAxeViolations(page);
+
+    await page.goto(`/organisations/${org.id}/claim`);
+    await page.getByText('Claiming an organisation is for VCSE organisation editors').waitFor();
+    expect(await page.getByLabel('How are you connected to this organisation?').count()).toBe(0);
+    await expectNoSeriousAxeViolations(page);
+    expectNoPageProblems(problems);
+    // Nothing was created or claimed.
+    const claims = await query<{ n: number }>(
+      db,
+      sql`select count(*)::int as n from organization_claims where organization_id = ${org.id}`,
+    );
+    expect(claims[0]!.n).toBe(0);
+  });
+
   it('when an editor saves a bad phone number, then nothing changes; when they fix it, then the details are saved', async () => {
     const db = app.testApp.database.db;
     const org = await createOrganization(db, {

@@ -12,6 +12,8 @@ import {
   type FindView,
   type Weekday,
 } from '../../find/searchView';
+import { WEEKDAY_NAMES } from '@shared/weekdays';
+import { CheckboxItem } from '../CheckboxItem';
 import { TextInput } from '../TextInput';
 
 /** A taxonomy term as GET /api/taxonomy sends it (a tree). */
@@ -34,15 +36,6 @@ export const FIELD_IDS = {
   mode: 'find-mode-in_person',
 } as const;
 
-const DAY_LABELS: Record<Weekday, string> = {
-  MO: 'Monday',
-  TU: 'Tuesday',
-  WE: 'Wednesday',
-  TH: 'Thursday',
-  FR: 'Friday',
-  SA: 'Saturday',
-  SU: 'Sunday',
-};
 const MODE_LABELS: Record<DeliveryMode, string> = { in_person: 'In person', phone: 'By phone', online: 'Online' };
 /** Languages offered in the filter: English and the languages most spoken in England after it (Census 2021). */
 const LANGUAGE_CODES = ['en', 'pl', 'ro', 'pa', 'ur', 'pt', 'es', 'ar', 'bn', 'gu', 'it', 'zh', 'so', 'tr', 'fr'];
@@ -169,52 +162,31 @@ export function FindForm({ draft, onDraftChange, onSubmit, taxonomy, errors }: F
           <fieldset className="nhsuk-fieldset nhsuk-form-group">
             <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">Can they take people?</legend>
             <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-              <div className="nhsuk-checkboxes__item">
-                <input
-                  className="nhsuk-checkboxes__input"
-                  id="find-accepting"
-                  type="checkbox"
-                  checked={draft.acceptingOnly}
-                  onChange={(e) =>
-                    onDraftChange({
-                      acceptingOnly: e.target.checked,
-                      includeWaitlist: e.target.checked && draft.includeWaitlist,
-                    })
-                  }
-                />
-                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="find-accepting">
-                  Only services accepting people now (including limited places)
-                </label>
-              </div>
-              <div className="nhsuk-checkboxes__item">
-                <input
-                  className="nhsuk-checkboxes__input"
-                  id="find-waitlist"
-                  type="checkbox"
-                  checked={draft.includeWaitlist}
-                  disabled={!draft.acceptingOnly}
-                  aria-describedby="find-waitlist-hint"
-                  onChange={(e) => onDraftChange({ includeWaitlist: e.target.checked })}
-                />
-                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="find-waitlist">
-                  Also services with a waiting list
-                </label>
-                <div className="nhsuk-hint nhsuk-checkboxes__hint" id="find-waitlist-hint">
-                  With “only services accepting people now”
-                </div>
-              </div>
-              <div className="nhsuk-checkboxes__item">
-                <input
-                  className="nhsuk-checkboxes__input"
-                  id="find-unconfirmed"
-                  type="checkbox"
-                  checked={draft.includeUnconfirmed}
-                  onChange={(e) => onDraftChange({ includeUnconfirmed: e.target.checked })}
-                />
-                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="find-unconfirmed">
-                  Include services whose capacity has not been confirmed recently
-                </label>
-              </div>
+              <CheckboxItem
+                id="find-accepting"
+                label="Only services accepting people now (including limited places)"
+                checked={draft.acceptingOnly}
+                onChange={(e) =>
+                  onDraftChange({
+                    acceptingOnly: e.target.checked,
+                    includeWaitlist: e.target.checked && draft.includeWaitlist,
+                  })
+                }
+              />
+              <CheckboxItem
+                id="find-waitlist"
+                label="Also services with a waiting list"
+                hint="With “only services accepting people now”"
+                checked={draft.includeWaitlist}
+                disabled={!draft.acceptingOnly}
+                onChange={(e) => onDraftChange({ includeWaitlist: e.target.checked })}
+              />
+              <CheckboxItem
+                id="find-unconfirmed"
+                label="Include services whose capacity has not been confirmed recently"
+                checked={draft.includeUnconfirmed}
+                onChange={(e) => onDraftChange({ includeUnconfirmed: e.target.checked })}
+              />
             </div>
           </fieldset>
 
@@ -222,36 +194,25 @@ export function FindForm({ draft, onDraftChange, onSubmit, taxonomy, errors }: F
             <legend className="nhsuk-fieldset__legend nhsuk-fieldset__legend--s">How it is delivered</legend>
             <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
               {DELIVERY_MODES.map((mode) => (
-                <div className="nhsuk-checkboxes__item" key={mode}>
-                  <input
-                    className="nhsuk-checkboxes__input"
-                    id={`find-mode-${mode}`}
-                    type="checkbox"
-                    checked={draft.mode.includes(mode)}
-                    onChange={(e) => toggleMode(mode, e.target.checked)}
-                  />
-                  <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor={`find-mode-${mode}`}>
-                    {MODE_LABELS[mode]}
-                  </label>
-                </div>
+                <CheckboxItem
+                  key={mode}
+                  id={`find-mode-${mode}`}
+                  label={MODE_LABELS[mode]}
+                  checked={draft.mode.includes(mode)}
+                  onChange={(e) => toggleMode(mode, e.target.checked)}
+                />
               ))}
             </div>
           </fieldset>
 
           <div className="nhsuk-form-group">
             <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-              <div className="nhsuk-checkboxes__item">
-                <input
-                  className="nhsuk-checkboxes__input"
-                  id="find-free"
-                  type="checkbox"
-                  checked={draft.free}
-                  onChange={(e) => onDraftChange({ free: e.target.checked })}
-                />
-                <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="find-free">
-                  Free services only
-                </label>
-              </div>
+              <CheckboxItem
+                id="find-free"
+                label="Free services only"
+                checked={draft.free}
+                onChange={(e) => onDraftChange({ free: e.target.checked })}
+              />
             </div>
           </div>
 
@@ -313,7 +274,7 @@ export function FindForm({ draft, onDraftChange, onSubmit, taxonomy, errors }: F
                   <option value="">Any day</option>
                   {WEEKDAYS.map((d) => (
                     <option key={d} value={d}>
-                      {DAY_LABELS[d]}
+                      {WEEKDAY_NAMES[d]}
                     </option>
                   ))}
                 </select>

@@ -18,6 +18,7 @@ import {
 import type { ApiResource } from '../../hooks/useApiResource';
 import { formatCount, formatOrNoData, formatRate, formatSigned, NO_DATA } from '../../need/format';
 import { LoadError } from '../LoadError';
+import { TableHead } from '../TableHead';
 
 /** Props of GapPanel. */
 export interface GapPanelProps {
@@ -133,18 +134,11 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
 
       <table className="nhsuk-table signpost-profile__figures">
         <caption className="nhsuk-table__caption nhsuk-table__caption--s">Gap figures compared with averages</caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th scope="col" className="nhsuk-table__header">
-              Figure
-            </th>
-            {['This PCN', 'ICB average', 'England average'].map((h) => (
-              <th key={h} scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Figure', 'This PCN', 'ICB average', 'England average']}
+          numericFrom={1}
+          rowClassName="nhsuk-table__row"
+        />
         <tbody className="nhsuk-table__body">
           {COMPARED.map((c) => (
             <tr key={c.key} className="nhsuk-table__row">
@@ -180,18 +174,11 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
             <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">
               Services reachable in person, by category and capacity
             </caption>
-            <thead className="nhsuk-table__head">
-              <tr className="nhsuk-table__row">
-                <th scope="col" className="nhsuk-table__header">
-                  Category
-                </th>
-                {capacityKeys.map((k) => (
-                  <th key={k} scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                    {capacityName(k)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Category', ...capacityKeys.map((k) => capacityName(k))]}
+              numericFrom={1}
+              rowClassName="nhsuk-table__row"
+            />
             <tbody className="nhsuk-table__body">
               {byCategory.map(([code, counts]) => (
                 <tr key={code} className="nhsuk-table__row">
@@ -229,18 +216,11 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
         <caption className="nhsuk-table__caption nhsuk-table__caption--s">
           Capacity of reachable services, last {data.capacityTrend.weeks.length} weeks
         </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th scope="col" className="nhsuk-table__header">
-              Week ending
-            </th>
-            {TREND_COLUMNS.map(([, label]) => (
-              <th key={label} scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                {label}
-              </th>
-            ))}
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Week ending', ...TREND_COLUMNS.map(([, label]) => label)]}
+          numericFrom={1}
+          rowClassName="nhsuk-table__row"
+        />
         <tbody className="nhsuk-table__body">
           {data.capacityTrend.weeks.map((w) => (
             <tr key={w.weekEnding} className="nhsuk-table__row">
@@ -262,19 +242,7 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
           <caption className="nhsuk-table__caption nhsuk-table__caption--s">
             Services within reach ({formatCount(data.services.length)})
           </caption>
-          <thead className="nhsuk-table__head">
-            <tr className="nhsuk-table__row">
-              <th scope="col" className="nhsuk-table__header">
-                Service
-              </th>
-              <th scope="col" className="nhsuk-table__header">
-                Capacity
-              </th>
-              <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                Counts as
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Service', 'Capacity', 'Counts as']} numericFrom={2} rowClassName="nhsuk-table__row" />
           <tbody className="nhsuk-table__body">
             {data.services.map((s) => (
               <tr key={s.id} className="nhsuk-table__row">
@@ -311,16 +279,11 @@ function GapBody({ data, categories }: GapPanelProps & { data: GapProfileDto }) 
               aria-labelledby="pcn-unmet-heading"
               data-testid="pcn-unmet-reasons"
             >
-              <thead className="nhsuk-table__head">
-                <tr className="nhsuk-table__row">
-                  <th scope="col" className="nhsuk-table__header">
-                    Why nothing suitable was found
-                  </th>
-                  <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                    Records
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={['Why nothing suitable was found', 'Records']}
+                numericFrom={1}
+                rowClassName="nhsuk-table__row"
+              />
               <tbody className="nhsuk-table__body">
                 {data.unmetNeedReasons.reasons.map((r) => (
                   <tr key={r.reason} className="nhsuk-table__row">

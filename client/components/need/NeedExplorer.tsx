@@ -51,6 +51,7 @@ import { PcnProfile } from './PcnProfile';
 import { GapPanel } from './GapPanel';
 import { PcnTable } from './PcnTable';
 import { SuggestedFlags } from './SuggestedFlags';
+import { useUrlBackedState } from '../../hooks/useUrlBackedState';
 
 /** Props of NeedExplorer. */
 export interface NeedExplorerProps {
@@ -90,10 +91,7 @@ export function NeedExplorer({ icbs, view, icb, onChange, hrefFor }: NeedExplore
   const icbCode = icb?.code ?? null;
   const areaName = icb ? shortIcbName(icb.name) : 'England';
   const { indicator } = view;
-  // URL changes are React transitions (react-router), so a checkbox bound straight to the URL would spring back until
-  // the navigation commits; it follows the user's click at once and the URL when that changes (Back, links).
-  const [lsoaChecked, setLsoaChecked] = useState(view.lsoa);
-  useEffect(() => setLsoaChecked(view.lsoa), [view.lsoa]);
+  const [lsoaChecked, setLsoaChecked] = useUrlBackedState(view.lsoa);
 
   const pcns = useApiResource<AreaProfileDto[]>(pcnListPath(icbCode ?? undefined));
   const geo = useApiResource<PcnFeatureCollection>(pcnGeoJsonPath(icbCode ?? undefined));

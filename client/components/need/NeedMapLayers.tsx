@@ -8,11 +8,13 @@ import { useMemo, type ReactNode } from 'react';
 import { useSearchParams } from 'react-router';
 import type { MapResponseDto } from '@shared/schemas/search';
 import { gapAtRiskPath } from '../../api/gaps';
+import { CheckboxItem } from '../CheckboxItem';
 import { MARKER_KINDS, MARKER_STYLES } from '../../find/markers';
 import { useApiResource } from '../../hooks/useApiResource';
 import type { MapViewport, NeedMapPoint } from '../../map/ChoroplethMap';
 import { formatCount } from '../../need/format';
 import type { AtRiskResponse } from '@shared/gapsEquity';
+import { useUrlBackedState } from '../../hooks/useUrlBackedState';
 
 const round4 = (n: number) => Math.round(n * 1e4) / 1e4;
 
@@ -40,14 +42,16 @@ export function useNeedMapLayers(
   viewport: MapViewport | null,
 ): { points: NeedMapPoint[]; controls: ReactNode } {
   const [params, setParams] = useSearchParams();
-  const showServices = params.get('services') === '1';
-  const showAtRisk = params.get('atrisk') === '1';
+  // The boxes follow a click at once (see useUrlBackedState); the layers load from the same values.
+  const [showServices, setShowServices] = useUrlBackedState(params.get('services') === '1');
+  const [showAtRisk, setShowAtRisk] = useUrlBackedState(params.get('atrisk') === '1');
   const services = useApiResource<MapResponseDto>(showServices && viewport ? servicesMapPath(viewport) : null, {
     cache: false,
   });
   const atRisk = useApiResource<AtRiskResponse>(showAtRisk ? gapAtRiskPath(icbCode) : null);
 
-  const toggle = (key: string, on: boolean) =>
+  const toggle = (key: 'services' | 'atrisk', on: boolean) => {
+    (key === 'services' ? setShowServices : setShowAtRisk)(on);
     setParams(
       (prev) => {
         const next = new URLSearchParams(prev);
@@ -57,6 +61,7 @@ export function useNeedMapLayers(
       },
       { replace: true },
     );
+  };
 
   const servicesData = showServices && services.status === 'ready' ? services.data : null;
   const atRiskData = showAtRisk && atRisk.status === 'ready' ? atRisk.data : null;
@@ -92,30 +97,18 @@ export function useNeedMapLayers(
   const controls = (
     <div className="signpost-need-layers" data-testid="need-layers">
       <div className="nhsuk-checkboxes nhsuk-checkboxes--small">
-        <div className="nhsuk-checkboxes__item">
-          <input
-            className="nhsuk-checkboxes__input"
-            id="need-layer-services"
-            type="checkbox"
-            checked={showServices}
-            onChange={(e) => toggle('services', e.currentTarget.checked)}
-          />
-          <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="need-layer-services">
-            Show VCSE services
-          </label>
-        </div>
-        <div className="nhsuk-checkboxes__item">
-          <input
-            className="nhsuk-checkboxes__input"
-            id="need-layer-at-risk"
-            type="checkbox"
-            checked={showAtRisk}
-            onChange={(e) => toggle('atrisk', e.currentTarget.checked)}
-          />
-          <label className="nhsuk-label nhsuk-checkboxes__label" htmlFor="need-layer-at-risk">
-            Show provision at risk (funding ends within 6 months)
-          </label>
-        </div>
+        <CheckboxItem
+          id="need-layer-services"
+          label="Show VCSE services"
+          checked={showServices}
+          onChange={(e) => toggle('services', e.currentTarget.checked)}
+        />
+        <CheckboxItem
+          id="need-layer-at-risk"
+          label="Show provision at risk (funding ends within 6 months)"
+          checked={showAtRisk}
+          onChange={(e) => toggle('atrisk', e.currentTarget.checked)}
+        />
       </div>
       <p className="nhsuk-body-s" role="status">
         {showServices && services.status === 'loading' && 'Loading services in view… '}

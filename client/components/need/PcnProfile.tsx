@@ -6,6 +6,7 @@ import { figuresOfProfile, type IndicatorDefinition, type PcnFigures } from '../
 import { formatCount, formatOrNoData, formatSigned, NO_DATA, shortIcbName } from '../../need/format';
 import { LoadError } from '../LoadError';
 import { NeedContributions } from './NeedContributions';
+import { TableHead } from '../TableHead';
 
 /** Props of PcnProfile. */
 export interface PcnProfileProps {
@@ -108,22 +109,11 @@ function ProfileBody({ data, indicators }: { data: PcnDetailDto; indicators: rea
         <div className="nhsuk-grid-column-one-half">
           <table className="nhsuk-table signpost-profile__figures">
             <caption className="nhsuk-table__caption nhsuk-table__caption--s">Compared with averages</caption>
-            <thead className="nhsuk-table__head">
-              <tr className="nhsuk-table__row">
-                <th scope="col" className="nhsuk-table__header">
-                  Figure
-                </th>
-                <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                  This PCN
-                </th>
-                <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                  ICB average
-                </th>
-                <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-                  England average
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={['Figure', 'This PCN', 'ICB average', 'England average']}
+              numericFrom={1}
+              rowClassName="nhsuk-table__row"
+            />
             <tbody className="nhsuk-table__body">
               {indicators
                 .filter((i) => i.inProfile !== false)
@@ -146,19 +136,11 @@ function ProfileBody({ data, indicators }: { data: PcnDetailDto; indicators: rea
         <caption className="nhsuk-table__caption nhsuk-table__caption--s">
           Practices ({formatCount(data.practices.length)})
         </caption>
-        <thead className="nhsuk-table__head">
-          <tr className="nhsuk-table__row">
-            <th scope="col" className="nhsuk-table__header">
-              Practice
-            </th>
-            <th scope="col" className="nhsuk-table__header">
-              Postcode
-            </th>
-            <th scope="col" className="nhsuk-table__header nhsuk-table__header--numeric">
-              Registered patients
-            </th>
-          </tr>
-        </thead>
+        <TableHead
+          columns={['Practice', 'Postcode', 'Registered patients']}
+          numericFrom={2}
+          rowClassName="nhsuk-table__row"
+        />
         <tbody className="nhsuk-table__body">
           {data.practices.map((p) => (
             <tr key={p.code} className="nhsuk-table__row">

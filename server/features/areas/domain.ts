@@ -3,7 +3,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import type { Db } from '../../db';
 import { notFound, badField } from '../../errors';
-import { parsePostcodeQuery } from '../../../shared/postcode';
+import { parsePostcodeQuery, type PostcodeQuery } from '../../../shared/postcode';
 import type { BboxValue } from '../../../shared/schemas/common';
 import * as repo from './repository';
 import { featureCollection, presentPractice, presentProfiles, type AreaProfileDto } from './presenter';
@@ -18,16 +18,22 @@ export interface GeocodeResult {
   precision: 'postcode' | 'sector' | 'district';
 }
 
-/** Geocodes a full postcode, sector or district in any case and spacing. */
-export async function geocode({ db, q }: { db: Db; q: string }): Promise<GeocodeResult> {
-  const parsed = parsePostcodeQuery(q);
-  if (!parsed) throw badField('q', 'is not a UK postcode, sector or district (e.g. M13 9PL, M13 9 or M13)');
+/** Locates a parsed postcode, sector or district; undefined when there is no such one. */
+export async function locatePostcode(db: Db, parsed: PostcodeQuery): Promise<GeocodeResult | undefined> {
   const row =
     parsed.kind === 'postcode'
       ? await repo.findPostcode(db, parsed.key)
       : await repo.findPostcodeArea(db, parsed.kind, parsed.key);
-  if (!row) throw notFound(`The ${parsed.kind} ${parsed.label}`);
-  return { postcode: row.label, lat: row.lat, lng: row.lng, precision: parsed.kind };
+  return row && { postcode: row.label, lat: row.lat, lng: row.lng, precision: parsed.kind };
+}
+
+/** Geocodes a full postcode, sector or district in any case and spacing. */
+export async function geocode({ db, q }: { db: Db; q: string }): Promise<GeocodeResult> {
+  const parsed = parsePostcodeQuery(q);
+  if (!parsed) throw badField('q', 'is not a UK postcode, sector or district (e.g. M13 9PL, M13 9 or M13)');
+  const found = await locatePostcode(db, parsed);
+  if (!found) throw notFound(`The ${parsed.kind} ${parsed.label}`);
+  return found;
 }
 
 /** Finds the areas containing a point; outside England every field is null. */

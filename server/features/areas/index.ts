@@ -4,5 +4,5 @@ export type { ImportOptions, ImportProgress, StepResult } from './importer';
 export { ImportRejectedError, type RowProblem } from './parse';
 export { STEPS, type StepName, DEFAULT_DATA_ROOT } from './datasets';
 export { areasRouter } from './routes';
-export { geocode, type GeocodeResult } from './domain';
+export { geocode, locatePostcode, type GeocodeResult } from './domain';
 export { needComponents } from './presenter';

@@ -3,6 +3,7 @@
  * protection, referral pressure, "tell me when it reopens" and the commissioners' summary. Nothing that identifies a
  * patient is ever accepted or stored. Plain data in and out. See docs/demand.md.
  */
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { badField, conflict, forbidden, notFound, validationError } from '../../errors';
 import { requireRole, type Actor } from '../accounts';
@@ -103,6 +104,7 @@ export async function recordUnmetNeed({ db, actor, body }: Ctx & { body: UnmetNe
  * got at least PRESSURE_FULL_THRESHOLD referrals. Services not in the map have no known pressure.
  */
 export async function referralPressure(db: Db, serviceIds: string[]): Promise<Map<string, 'high'>> {
+  if (!serviceIds.length) return new Map();
   const ids = [...new Set(serviceIds)];
   const high = await repo.servicesUnderPressure(db, ids, {
     days: PRESSURE_WINDOW_DAYS,
@@ -110,6 +112,16 @@ export async function referralPressure(db: Db, serviceIds: string[]): Promise<Ma
   });
   return new Map(high.map((id) => [id, 'high' as const]));
 }
+
+/**
+ * referralPressure as a boolean SQL expression over a service id expression of the caller's statement (search
+ * carries it in its page statement instead of asking afterwards).
+ */
+export const referralPressureSql = (serviceId: SQL, now: Date = new Date()): SQL =>
+  repo.underPressureSql(serviceId, {
+    since: new Date(now.getTime() - PRESSURE_WINDOW_DAYS * 86_400_000),
+    fullThreshold: PRESSURE_FULL_THRESHOLD,
+  });
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reopen subscriptions

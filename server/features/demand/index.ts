@@ -5,6 +5,7 @@
 export { demandRouter } from './routes';
 export {
   referralPressure,
+  referralPressureSql,
   demandCountsByPcn,
   unmetNeedReasonsForPcn,
   markServiceReopened,

@@ -1,5 +1,5 @@
 /** Queries of demand signals: referrals, unmet need, reopen subscriptions, referral pressure and the summary. Plain rows out. */
-import { and, desc, eq, gt, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { query, schema, type Db } from '../../db';
 
 const { referrals, unmetNeeds, reopenSubscriptions, services, organizations, serviceTaxonomy, taxonomyTerms, users } =
@@ -115,10 +115,25 @@ export async function insertUnmetNeed(db: Db, row: typeof unmetNeeds.$inferInser
 }
 
 /**
- * Services among `ids` under referral pressure (see docs/demand.md): referrals in the `days` before now exceed the
- * declared places (capacity places, else session places), or the service is waitlist / not accepting and got at
- * least `fullThreshold` referrals.
+ * Whether the service whose id is `serviceId` (an SQL expression, e.g. a column of the caller's statement) is under
+ * high referral pressure: more referrals since `since` than its declared places (capacity places, else places per
+ * session), or on a waiting list / not accepting with at least `fullThreshold` of them. A boolean SQL expression, so
+ * other statements (search) can carry it without a round trip of their own.
  */
+export function underPressureSql(
+  serviceId: SQL,
+  { since, fullThreshold }: { since: Date; fullThreshold: number },
+): SQL {
+  return sql`coalesce((select (coalesce(ps.capacity_places, ps.capacity_session_places) is not null
+             and r.n > coalesce(ps.capacity_places, ps.capacity_session_places))
+          or (ps.capacity_status in ('waitlist', 'not_accepting') and r.n >= ${fullThreshold}::int)
+        from services ps,
+          (select count(*)::int as n from referrals pr
+           where pr.service_id = ${serviceId} and pr.recorded_at > ${since.toISOString()}::timestamptz) r
+        where ps.id = ${serviceId} and r.n > 0), false)`;
+}
+
+/** The services among `ids` under high referral pressure (see underPressureSql). */
 export async function servicesUnderPressure(
   db: Db,
   ids: string[],
@@ -129,17 +144,7 @@ export async function servicesUnderPressure(
   const rows = await db
     .select({ id: services.id })
     .from(services)
-    .innerJoin(
-      sql`(select ${referrals.serviceId} as service_id, count(*)::int as n from ${referrals}
-           where ${inArray(referrals.serviceId, ids)} and ${referrals.recordedAt} > ${since.toISOString()}::timestamptz
-           group by ${referrals.serviceId}) as recent`,
-      sql`recent.service_id = ${services.id}`,
-    )
-    .where(
-      sql`(coalesce(${services.capacityPlaces}, ${services.capacitySessionPlaces}) is not null
-             and recent.n > coalesce(${services.capacityPlaces}, ${services.capacitySessionPlaces}))
-          or (${services.capacityStatus} in ('waitlist', 'not_accepting') and recent.n >= ${fullThreshold})`,
-    );
+    .where(and(inArray(services.id, ids), underPressureSql(sql`${services.id}`, { since, fullThreshold })));
   return rows.map((r) => r.id);
 }
 

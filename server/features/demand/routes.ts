@@ -1,5 +1,5 @@
 /** Routes of demand signals: referrals, unmet need, reopen subscriptions and the summary; validate → domain → present. */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import type { AppDeps } from '../../app';
 import { parseBody, parseOr400, parseQuery } from '../../middleware/validate';
 import { IdParams } from '../../../shared/schemas/directory';
@@ -7,6 +7,14 @@ import { DemandSummaryQuery, ReferralBody, UnmetNeedBody } from '../../../shared
 import * as domain from './domain';
 
 /** The demand router. */
+/** 201 for a new record, 200 when a repeat returned the existing one; never cached. */
+function sendRecorded(res: Response, created: boolean, body: unknown): void {
+  res
+    .set('Cache-Control', 'no-store')
+    .status(created ? 201 : 200)
+    .json(body);
+}
+
 export function demandRouter({ database }: AppDeps): Router {
   const router = Router();
   const db = database.db;
@@ -16,19 +24,13 @@ export function demandRouter({ database }: AppDeps): Router {
     const serviceId = id(req.params);
     parseBody(ReferralBody, req);
     const { referral, created } = await domain.recordReferral({ db, actor: req.actor, serviceId });
-    res
-      .set('Cache-Control', 'no-store')
-      .status(created ? 201 : 200)
-      .json(referral);
+    sendRecorded(res, created, referral);
   });
 
   router.post('/api/unmet-needs', async (req, res) => {
     const body = parseBody(UnmetNeedBody, req);
     const { unmetNeed, created } = await domain.recordUnmetNeed({ db, actor: req.actor, body });
-    res
-      .set('Cache-Control', 'no-store')
-      .status(created ? 201 : 200)
-      .json(unmetNeed);
+    sendRecorded(res, created, unmetNeed);
   });
 
   router.get('/api/services/:id/reopen-subscription', async (req, res) => {
@@ -39,10 +41,7 @@ export function demandRouter({ database }: AppDeps): Router {
     const serviceId = id(req.params);
     parseBody(ReferralBody, req);
     const { subscription, created } = await domain.subscribeReopen({ db, actor: req.actor, serviceId });
-    res
-      .set('Cache-Control', 'no-store')
-      .status(created ? 201 : 200)
-      .json(subscription);
+    sendRecorded(res, created, subscription);
   });
   router.delete('/api/services/:id/reopen-subscription', async (req, res) => {
     const serviceId = id(req.params);

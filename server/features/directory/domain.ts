@@ -118,9 +118,13 @@ export async function getOrganization({ db, actor, staleDays, id }: CtxWithFresh
   };
 }
 
-/** Creates an organisation (pending until an admin approves); its creator becomes a member. */
+/**
+ * Creates an organisation (pending until an admin approves); its creator becomes a member. Only VCSE editors (and
+ * admins) may: they are the people who can then edit it (least privilege; a link worker who knows of a missing
+ * service records unmet need instead).
+ */
 export async function createOrganization({ db, actor, body }: Ctx & { body: OrganizationBody }) {
-  const a = requireActor(actor);
+  const a = requireRole(actor, 'vcse_editor', 'admin');
   return db.transaction(async (tx) => {
     const org = await repo.insertOrganization(tx, { ...body, status: 'pending', source: 'self' });
     await repo.addMembership(tx, a.userId, org.id);
@@ -225,6 +229,8 @@ export async function listMyOrganizations({ db, actor, staleDays }: CtxWithFresh
 export async function claimOrganization({ db, actor, id, evidence }: Ctx & { id: string; evidence: string }) {
   const a = requireActor(actor);
   if (a.role === 'admin') throw conflict('Admins manage every organisation already', 'already_member');
+  // Only a VCSE editor could edit the organisation once the claim is approved.
+  requireRole(a, 'vcse_editor');
   const org = await repo.findOrganization(db, id);
   if (!org || org.status !== 'approved') throw notFound('The organisation');
   if (await repo.isMember(db, a.userId, id))

@@ -51,7 +51,24 @@ const isoTime = (d: Date | string): string => iso(d)!;
 export const etagOf = (version: number): string => `"${version}"`;
 
 /** Presents a service's current capacity. */
-export function presentCapacity(s: ServiceRow, policy: FreshnessPolicy): CapacityDto {
+/** The columns of a service that its capacity is presented from. */
+export type CapacityColumns = Pick<
+  ServiceRow,
+  | 'capacityStatus'
+  | 'capacityPlaces'
+  | 'capacityWaitDays'
+  | 'capacityWaitlistBand'
+  | 'capacitySessionPlaces'
+  | 'capacityNote'
+  | 'capacitySetBy'
+  | 'version'
+> & {
+  /** Dates, or their ISO text when the columns came as JSON (search's page statement). */
+  capacitySetAt: Date | string | null;
+  capacityConfirmedAt: Date | string | null;
+};
+
+export function presentCapacity(s: CapacityColumns, policy: FreshnessPolicy): CapacityDto {
   const status = s.capacityStatus as CapacityStatus | null;
   const freshness = capacityFreshness(s.capacityConfirmedAt, policy.now, policy.staleDays);
   return {

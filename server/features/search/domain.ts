@@ -13,7 +13,8 @@ import {
   type SearchSort,
 } from '../../../shared/schemas/search';
 import type { MapResponseDto, SearchResponseDto } from '../../../shared/schemas/search';
-import { referralPressure } from '../demand';
+import { locatePostcode } from '../areas';
+import { referralPressureSql } from '../demand';
 import * as repo from './repository';
 import { presentMap, presentResults, type PresentContext } from './presenter';
 
@@ -120,16 +121,13 @@ async function resolveWhere(
   if (q.postcode !== undefined) {
     const parsed = parsePostcodeQuery(q.postcode);
     if (!parsed) throw badField('postcode', 'is not a UK postcode, sector or district (e.g. M13 9PL, M13 9 or M13)');
-    const row =
-      parsed.kind === 'postcode'
-        ? await repo.findPostcode(db, parsed.key)
-        : await repo.findPostcodeArea(db, parsed.kind, parsed.key);
-    if (!row) throw badField('postcode', `${parsed.label} is not a known ${parsed.kind}`);
+    const found = await locatePostcode(db, parsed);
+    if (!found) throw badField('postcode', `${parsed.label} is not a known ${parsed.kind}`);
     return {
       // Area keys (for remote services) are looked up inside the search statement.
-      where: { kind: 'centre', lat: row.lat, lng: row.lng, radiusKm, areaKeys: null },
-      centre: { lat: row.lat, lng: row.lng, label: row.label },
-      label: row.label,
+      where: { kind: 'centre', lat: found.lat, lng: found.lng, radiusKm, areaKeys: null },
+      centre: { lat: found.lat, lng: found.lng, label: found.postcode },
+      label: found.postcode,
     };
   }
   if (q.lat !== undefined && q.lng !== undefined) {
@@ -183,18 +181,16 @@ export async function search({
     staleDays,
     after: cursor ? { k: cursor.k, id: cursor.id } : null,
     limit: limit + 1,
+    // Referral pressure by the demand feature's rule (docs/demand.md), carried in the page's statement.
+    pressure: referralPressureSql,
   };
-  const hits = (await nearPass(db, pageArgs)) ?? (await repo.searchPage(db, pageArgs));
+  let hits = await nearestPass(db, pageArgs);
+  if (hits) passCounts.nearest++;
+  else {
+    hits = await repo.searchPage(db, pageArgs);
+    passCounts.full++;
+  }
   const page = hits.slice(0, limit);
-  // The page's details and its referral pressure (from the demand feature's front door, docs/demand.md) at once.
-  const [details, high] = await Promise.all([
-    repo.pageDetails(
-      db,
-      page.map((h) => h.service_id),
-      [...new Set(page.flatMap((h) => (h.location_id ? [h.location_id] : [])))],
-    ),
-    page.length ? referralPressure(db, [...new Set(page.map((h) => h.service_id))]) : new Map<string, 'high'>(),
-  ]);
   const last = page[page.length - 1];
   const context: PresentContext = {
     policy: { staleDays, now },
@@ -203,10 +199,7 @@ export async function search({
     areaLabel: label,
     pcn: where.kind === 'pcn',
   };
-  const results = presentResults(page, details, context).map((r) => ({
-    ...r,
-    pressure: high.get(r.serviceId) ?? null,
-  }));
+  const results = presentResults(page, context);
   return {
     results,
     nextCursor:
@@ -216,40 +209,37 @@ export async function search({
   };
 }
 
-/** The near passes look within these fractions of the radius (at least 1 km), in turn. */
-export const NEAR_PASS_FRACTIONS = [1 / 8, 1 / 3] as const;
+/** How many searches the nearest-neighbour pass answered, and how many needed the full pass (since start). */
+const passCounts = { nearest: 0, full: 0 };
+export const searchPassCounts = (): Readonly<typeof passCounts> => ({ ...passCounts });
+
+/** The nearest-neighbour pass fetches this many rows nearest the centre (at least 10 per result asked for). */
+export const NEAREST_PASS_ROWS = 200;
 
 /**
- * Cheaper first passes for relevance and distance order around a centre: search only within r = R/8, then R/3 (1/64
- * and 1/9 of the area), without remote services. Every sort key is at least `distance − keyword bonus` and remote
- * services' keys are at least R, so when a pass fills the page with keys all below `r − keyword bonus`, nothing
- * further out could rank among them and the page is exact. Otherwise (sparse areas, deep pages, few matches)
- * undefined: search the whole radius.
+ * A cheap first pass for relevance and distance order around a centre: the NEAREST_PASS_ROWS rows nearest the centre
+ * (within the radius and matching the filters, read from the GiST index in planar degree order), without remote
+ * services. Every sort key is at least `distance − keyword bonus`, every row not fetched is at least `reach` away
+ * (repository.planarReachKm of the farthest fetched row; or, when the scan ran out of rows, it fetched everything
+ * within the radius), and remote services' keys are at least R − bonus. So when the pass fills the page with keys
+ * all below `min(reach, R) − bonus`, nothing it left out could rank among them and the page is exact. Otherwise
+ * (rural centres short of local services, where remote ones may rank; deep pages; rare filters) undefined: the full
+ * pass. tests/api/search-nearest.property.test.ts holds it to the full pass.
  */
-async function nearPass(db: Db, args: Parameters<typeof repo.searchPage>[1]): Promise<repo.SearchHitRow[] | undefined> {
+export async function nearestPass(
+  db: Db,
+  args: Parameters<typeof repo.searchPage>[1],
+  knn = Math.max(NEAREST_PASS_ROWS, 10 * args.limit),
+): Promise<repo.SearchHitRow[] | undefined> {
   const { where, sort } = args;
   if (where.kind !== 'centre' || sort === 'updated') return undefined;
+  const hits = await repo.searchPage(db, { ...args, knn });
+  const last = hits[args.limit - 1];
+  if (hits.length < args.limit || !last) return undefined;
   const bonus = sort === 'relevance' && args.filters.q ? where.radiusKm * repo.RELEVANCE.keyword : 0;
-  let tried = 0;
-  for (const fraction of NEAR_PASS_FRACTIONS) {
-    const within = Math.max(1, where.radiusKm * fraction);
-    if (within >= where.radiusKm || within <= tried) continue;
-    tried = within;
-    const hits = await repo.searchPage(db, { ...args, withinKm: within });
-    const last = hits[args.limit - 1];
-    if (hits.length === args.limit && last && last.k < within - bonus) return hits;
-  }
-  return undefined;
-}
-
-/** Fills each result's referral pressure ("high demand — consider alternatives") from the demand feature. */
-export async function fillPressure(
-  db: Db,
-  results: SearchResponseDto['results'],
-): Promise<SearchResponseDto['results']> {
-  if (results.length === 0) return results;
-  const high = await referralPressure(db, [...new Set(results.map((r) => r.serviceId))]);
-  return results.map((r) => ({ ...r, pressure: high.get(r.serviceId) ?? null }));
+  const reach =
+    (last.fetched ?? 0) < knn ? Infinity : repo.planarReachKm(where.lat, where.radiusKm, last.reach_deg ?? 0);
+  return last.k < Math.min(reach, where.radiusKm) - bonus ? hits : undefined;
 }
 
 /** The search map: grid clusters when the view holds more than MAP_POINT_LIMIT points, else the points. */

@@ -2,8 +2,9 @@
 import { presentCapacity } from '../directory';
 import { CAPACITY_STATUSES, capacityFreshness, type CapacityStatus } from '../../../shared/capacity';
 import { languageName } from '../../../shared/schemas/directory';
+import { weekdayName } from '../../../shared/weekdays';
 import type { MapFeatureDto, MapResponseDto, MatchReasonDto, SearchResultDto } from '../../../shared/schemas/search';
-import type { ClusterRow, FilterParams, PointRow, SearchHitRow, pageDetails } from './repository';
+import type { ClusterRow, FilterParams, PointRow, SearchHitRow } from './repository';
 
 /** The freshness window and clock. */
 export interface Policy {
@@ -23,16 +24,6 @@ export interface PresentContext {
   pcn: boolean;
 }
 
-const DAY_NAMES: Record<string, string> = {
-  MO: 'Monday',
-  TU: 'Tuesday',
-  WE: 'Wednesday',
-  TH: 'Thursday',
-  FR: 'Friday',
-  SA: 'Saturday',
-  SU: 'Sunday',
-};
-
 const MODE_WORDS: Record<string, string> = { phone: 'phone', online: 'online', in_person: 'in person' };
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
@@ -41,30 +32,16 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 export const distanceText = (km: number): string =>
   km < 0.005 ? 'Under 10 m away' : km < 1 ? `${Math.round((km * 1000) / 10) * 10} m away` : `${km.toFixed(1)} km away`;
 
-type Details = Awaited<ReturnType<typeof pageDetails>>;
-
-/** Presents a page of hits in order. */
-export function presentResults(hits: SearchHitRow[], details: Details, ctx: PresentContext): SearchResultDto[] {
-  const services = new Map(details.services.map((s) => [s.id, s]));
-  const orgs = new Map(details.organizations.map((o) => [o.id, o]));
-  const locations = new Map(details.locations.map((l) => [l.id, l]));
-  const categories = new Map<string, { code: string; name: string }[]>();
-  for (const c of details.categories) {
-    const list = categories.get(c.service_id) ?? [];
-    list.push({ code: c.code, name: c.name });
-    categories.set(c.service_id, list);
-  }
-  const out: SearchResultDto[] = [];
-  for (const h of hits) {
-    const s = services.get(h.service_id);
-    if (!s) continue; // deleted between the two queries of this request
-    const org = orgs.get(s.organizationId);
-    const loc = h.location_id ? locations.get(h.location_id) : undefined;
+/** Presents a page of hits (each with its details) in order. */
+export function presentResults(hits: SearchHitRow[], ctx: PresentContext): SearchResultDto[] {
+  return hits.map((h) => {
+    const s = h.details;
+    const loc = s.location;
     const distanceKm = h.d == null ? null : round3(h.d);
-    out.push({
-      serviceId: s.id,
+    return {
+      serviceId: h.service_id,
       name: s.name,
-      organization: { id: s.organizationId, name: org?.name ?? '' },
+      organization: { id: s.organizationId, name: s.organizationName },
       summary: s.description.length > 300 ? `${s.description.slice(0, 299)}…` : s.description,
       location: loc
         ? {
@@ -79,14 +56,13 @@ export function presentResults(hits: SearchHitRow[], details: Details, ctx: Pres
       distanceKm,
       remote: h.by_area,
       deliveryModes: s.deliveryModes,
-      categories: categories.get(s.id) ?? [],
+      categories: s.categories,
       isFree: s.isFree,
       capacity: presentCapacity(s, ctx.policy),
-      pressure: null,
+      pressure: s.highPressure ? 'high' : null,
       matched: reasons(h, s.deliveryModes, distanceKm, ctx),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 function reasons(h: SearchHitRow, modes: string[], distanceKm: number | null, ctx: PresentContext): MatchReasonDto[] {
@@ -115,7 +91,7 @@ function reasons(h: SearchHitRow, modes: string[], distanceKm: number | null, ct
   if (f.openOn) {
     out.push({
       kind: 'open',
-      text: `Open on ${DAY_NAMES[f.openOn.day]}s${f.openOn.time ? ` at ${f.openOn.time}` : ''}`,
+      text: `Open on ${weekdayName(f.openOn.day)}s${f.openOn.time ? ` at ${f.openOn.time}` : ''}`,
     });
   }
   if (f.age != null) out.push({ kind: 'age', text: `Suitable for age ${f.age}` });

@@ -3,35 +3,16 @@
  * service-at-location, kept current by triggers: see docs/search.md). Plain rows out.
  */
 import { and, inArray, sql, type SQL } from 'drizzle-orm';
-import { query, schema, type Db } from '../../db';
+import { query, queryPrepared, schema, type Db } from '../../db';
 import { EARTH_RADIUS_KM } from '../../../shared/geo/distance';
 import type { BboxValue } from '../../../shared/schemas/common';
 import type { SearchSort } from '../../../shared/schemas/search';
 
-/** A geocoded centre. */
+/** A centre. */
 export interface CentreRow {
   label: string;
   lat: number;
   lng: number;
-}
-
-/** Looks up a full postcode by its no-space key. */
-export async function findPostcode(db: Db, key: string): Promise<CentreRow | undefined> {
-  const [row] = await query<CentreRow>(db, sql`select postcode as label, lat, lng from postcodes where key = ${key}`);
-  return row;
-}
-
-/** Looks up a sector or district centroid. */
-export async function findPostcodeArea(
-  db: Db,
-  kind: 'sector' | 'district',
-  key: string,
-): Promise<CentreRow | undefined> {
-  const [row] = await query<CentreRow>(
-    db,
-    sql`select label, lat, lng from postcode_areas where kind = ${kind} and key = ${key}`,
-  );
-  return row;
 }
 
 /**
@@ -102,7 +83,7 @@ export interface FilterParams {
 /** Conditions on `service_search e` for the filters. */
 function filterConditions(f: FilterParams): SQL[] {
   const c: SQL[] = [];
-  if (f.termIds.length) c.push(sql`e.term_ids && ${sql.raw(uuidArray(f.termIds))}`);
+  if (f.termIds.length) c.push(sql`e.term_ids && ${uuidArray(f.termIds)}`);
   if (f.q) c.push(sql`e.tsv @@ websearch_to_tsquery('english', ${f.q})`);
   if (f.age != null) {
     c.push(
@@ -132,10 +113,9 @@ function filterConditions(f: FilterParams): SQL[] {
   return c;
 }
 
-// Arrays as literals: ids are validated UUIDs (from the database), so they are safe to inline; text goes as a param.
-function uuidArray(ids: string[]): string {
-  for (const id of ids) if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Error('not a uuid');
-  return `array[${ids.map((id) => `'${id}'`).join(',')}]::uuid[]`;
+// Arrays as one parameter each, so a statement's text does not depend on the values (prepared statements).
+function uuidArray(ids: string[]): SQL {
+  return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
 function textArray(values: string[]): SQL {
   return sql`string_to_array(${values.join('\u001f')}, ${'\u001f'})::text[]`;
@@ -159,6 +139,23 @@ export function degreeBox(lat: number, lng: number, km: number): BboxValue {
     south: Math.max(-90, lat - dLat),
     north: Math.min(90, lat + dLat),
   };
+}
+
+/**
+ * A lower bound (km) on the great-circle distance from a centre of any point within `radiusKm` of it whose planar
+ * degree distance from it is at least `planarDeg`: what a nearest-neighbour scan in the GiST index's (degree) order
+ * guarantees about the rows it has not reached. With Δφ² + Δλ² ≥ D² and every latitude within the radius's box,
+ * hav θ = hav Δφ + cos φ cos φ₀ hav Δλ ≥ c² (hav Δφ + hav Δλ) ≥ c² D²/4 (1 − Y²/3), so θ ≥ c D √(1 − Y²/3), where c is
+ * the cosine of the box's most poleward latitude and Y half its largest side (radians). The index keeps float4
+ * boxes, so D is first reduced by 2e-5° (about 2 m).
+ */
+export function planarReachKm(lat: number, radiusKm: number, planarDeg: number): number {
+  const box = degreeBox(lat, 0, radiusKm);
+  const rad = Math.PI / 180;
+  const c = Math.cos(Math.min(90, Math.max(Math.abs(box.north), Math.abs(box.south))) * rad);
+  const y = (Math.max(box.north - box.south, box.east - box.west) / 2) * rad;
+  const d = Math.max(0, planarDeg - 2e-5) * rad;
+  return EARTH_RADIUS_KM * c * d * Math.sqrt(Math.max(0, 1 - (y * y) / 3)) * (1 - 1e-9);
 }
 
 const envelope = (b: BboxValue) => sql`ST_MakeEnvelope(${b.west}, ${b.south}, ${b.east}, ${b.north}, 4326)`;
@@ -190,6 +187,43 @@ export interface SearchHitRow {
   by_area: boolean;
   k: number;
   term_ids: string[];
+  /** Nearest-neighbour pass only: rows the scan fetched, and the planar distance of the farthest (degrees). */
+  fetched?: number;
+  reach_deg?: number | null;
+  /** What the result presents (joined in the same statement). */
+  details: PageDetails;
+}
+
+/** The service, organisation, categories, location and referral pressure a hit presents. */
+export interface PageDetails {
+  organizationId: string;
+  organizationName: string;
+  name: string;
+  description: string;
+  deliveryModes: string[];
+  isFree: boolean;
+  capacityStatus: string | null;
+  capacityPlaces: number | null;
+  capacityWaitDays: number | null;
+  capacityWaitlistBand: string | null;
+  capacitySessionPlaces: number | null;
+  capacityNote: string | null;
+  capacitySetBy: string | null;
+  /** ISO text (JSON) */
+  capacitySetAt: string | null;
+  capacityConfirmedAt: string | null;
+  version: number;
+  categories: { code: string; name: string }[];
+  location: {
+    id: string;
+    name: string | null;
+    address1: string | null;
+    city: string | null;
+    postcode: string | null;
+    lat: number;
+    lng: number;
+  } | null;
+  highPressure: boolean;
 }
 
 /** The keyset position after which a page starts. */
@@ -209,8 +243,14 @@ export async function searchPage(
     staleDays: number;
     after: KeysetPosition | null;
     limit: number;
-    /** Only look this far from a centre (a first, cheaper pass; remote services left out); default the radius. */
-    withinKm?: number;
+    /**
+     * Nearest-neighbour pass around a centre: only the `knn` rows nearest the centre (within the radius, matching the
+     * filters), in index order, and no remote services. Each row then carries `fetched` and `reach_deg`, from which
+     * the caller decides whether the page is exact (see nearestPass in domain.ts).
+     */
+    knn?: number;
+    /** Whether a service (an SQL id expression) is under high referral pressure: the demand feature's rule. */
+    pressure: (serviceId: SQL) => SQL;
   },
 ): Promise<SearchHitRow[]> {
   const { where, filters, sort, now } = args;
@@ -221,6 +261,8 @@ export async function searchPage(
 
   let candidates: SQL;
   let radius: number;
+  let prelude = sql``;
+  let reach = sql``;
   if (where.kind === 'bbox') {
     radius = RELEVANCE.bboxRadiusKm;
     candidates = sql`select ${cols}, null::float8 as d, false as by_area, ${rank} as rk
@@ -229,11 +271,21 @@ export async function searchPage(
     radius = where.radiusKm;
     const d = distanceKm(where.lat, where.lng);
     let near: SQL;
-    const within = Math.min(args.withinKm ?? where.radiusKm, where.radiusKm);
-    if (where.kind === 'centre') {
+    if (where.kind === 'centre' && args.knn) {
+      // The GiST index in (planar, degree) distance order, bounded by the radius's box so a rare filter cannot
+      // scan England; the planner estimates the box well and picks the ordered index scan (or, for few rows, a sort).
+      const c = sql`ST_SetSRID(ST_MakePoint(${where.lng}::float8, ${where.lat}::float8), 4326)`;
+      prelude = sql`knn as materialized (select ${cols}${filters.q ? sql`, e.tsv` : sql``}, e.geom <-> ${c} as pd
+          from service_search e
+          where e.geom && ${envelope(degreeBox(where.lat, where.lng, where.radiusKm))}${filterSql}
+          order by e.geom <-> ${c} limit ${args.knn}),
+        knn_reach as (select count(*)::int as fetched, max(pd) as reach_deg from knn), `;
+      near = sql`select ${cols}, ${d} as d, false as by_area, ${rank} as rk from knn e where ${d} <= ${where.radiusKm}::float8`;
+      reach = sql`, (select fetched from knn_reach) as fetched, (select reach_deg from knn_reach) as reach_deg`;
+    } else if (where.kind === 'centre') {
       near = sql`select ${cols}, ${d} as d, false as by_area, ${rank} as rk from service_search e
-        where e.geom && ${envelope(degreeBox(where.lat, where.lng, within))}
-          and ${d} <= ${within}::float8${filterSql}`;
+        where e.geom && ${envelope(degreeBox(where.lat, where.lng, where.radiusKm))}
+          and ${d} <= ${where.radiusKm}::float8${filterSql}`;
     } else {
       // In or near the PCN's catchment: inside it, or within radiusKm of its edge.
       const deg = degreeBox(0, 0, where.radiusKm).north * 2;
@@ -245,7 +297,7 @@ export async function searchPage(
     }
     const keys = where.areaKeys ? textArray(where.areaKeys) : areaKeysSql(where.lat, where.lng);
     const remote =
-      (where.areaKeys === null || where.areaKeys.length) && args.withinKm === undefined
+      (where.areaKeys === null || where.areaKeys.length) && !args.knn
         ? sql` union all select ${cols}, case when e.lat is null then null else ${d} end as d, true as by_area, ${rank} as rk
           from service_search e where e.remote and e.area_codes && ${keys}${filterSql}`
         : sql``;
@@ -268,63 +320,35 @@ export async function searchPage(
         : sql`(case when b.by_area or b.d is null then ${radius}::float8 else b.d end) + ${radius}::float8 * ${penalty} - ${radius * RELEVANCE.keyword}::float8 * b.rk`;
   const after = args.after ? sql`where (k, service_id) > (${args.after.k}::float8, ${args.after.id}::uuid)` : sql``;
 
-  return query<SearchHitRow>(
+  // The page, then what it presents (service, organisation, categories, location, pressure) in the same statement.
+  return queryPrepared<SearchHitRow>(
     db,
-    sql`with cand as (${candidates}),
+    sql`with ${prelude}cand as (${candidates}),
       best as (select distinct on (service_id) * from cand order by service_id, by_area, d nulls last, location_id),
       keyed as (select b.service_id, b.location_id, b.lat, b.lng, b.d, b.by_area, b.term_ids, (${key})::float8 as k
-                from best b)
-      select * from keyed ${after} order by k, service_id limit ${args.limit}`,
+                from best b),
+      page as (select *${reach} from keyed ${after} order by k, service_id limit ${args.limit})
+      select p.*, json_build_object(
+          'organizationId', s.organization_id, 'organizationName', o.name, 'name', s.name,
+          'description', s.description, 'deliveryModes', s.delivery_modes, 'isFree', s.is_free,
+          'capacityStatus', s.capacity_status, 'capacityPlaces', s.capacity_places,
+          'capacityWaitDays', s.capacity_wait_days, 'capacityWaitlistBand', s.capacity_waitlist_band,
+          'capacitySessionPlaces', s.capacity_session_places, 'capacityNote', s.capacity_note,
+          'capacitySetBy', s.capacity_set_by, 'capacitySetAt', s.capacity_set_at,
+          'capacityConfirmedAt', s.capacity_confirmed_at, 'version', s.version,
+          'categories', coalesce((select json_agg(json_build_object('code', t.code, 'name', t.name) order by t.code)
+                                  from service_taxonomy st join taxonomy_terms t on t.id = st.taxonomy_term_id
+                                  where st.service_id = s.id), '[]'::json),
+          'location', case when l.id is null then null else json_build_object('id', l.id, 'name', l.name,
+                        'address1', l.address_1, 'city', l.city, 'postcode', l.postcode,
+                        'lat', ST_Y(l.geom), 'lng', ST_X(l.geom)) end,
+          'highPressure', ${args.pressure(sql`p.service_id`)}) as details
+      from page p
+      join services s on s.id = p.service_id
+      join organizations o on o.id = s.organization_id
+      left join locations l on l.id = p.location_id
+      order by p.k, p.service_id`,
   );
-}
-
-/** Services, organisations, locations and categories of a page of hits. */
-export async function pageDetails(db: Db, serviceIds: string[], locationIds: string[]) {
-  if (!serviceIds.length) return { services: [], organizations: [], locations: [], categories: [] };
-  // All four at once (one round trip's wait): organisations by the page's services, in SQL.
-  const [services, organizations, locations, categories] = await Promise.all([
-    db.select().from(schema.services).where(inArray(schema.services.id, serviceIds)),
-    db
-      .select({ id: schema.organizations.id, name: schema.organizations.name })
-      .from(schema.organizations)
-      .where(
-        inArray(
-          schema.organizations.id,
-          db
-            .select({ id: schema.services.organizationId })
-            .from(schema.services)
-            .where(inArray(schema.services.id, serviceIds)),
-        ),
-      ),
-    locationIds.length
-      ? query<{
-          id: string;
-          name: string | null;
-          address1: string | null;
-          city: string | null;
-          postcode: string | null;
-          lat: number;
-          lng: number;
-        }>(
-          db,
-          sql`select id, name, address_1 as "address1", city, postcode, ST_Y(geom) as lat, ST_X(geom) as lng
-              from locations where id in (${sql.join(
-                locationIds.map((id) => sql`${id}::uuid`),
-                sql`, `,
-              )})`,
-        )
-      : Promise.resolve([]),
-    query<{ service_id: string; id: string; code: string; name: string }>(
-      db,
-      sql`select st.service_id, t.id, t.code, t.name from service_taxonomy st
-          join taxonomy_terms t on t.id = st.taxonomy_term_id
-          where st.service_id in (${sql.join(
-            serviceIds.map((id) => sql`${id}::uuid`),
-            sql`, `,
-          )}) order by t.code`,
-    ),
-  ]);
-  return { services, organizations, locations, categories };
 }
 
 /** Number of mappable rows in a box, counting at most `cap` (cheap "are there too many?" test). */
@@ -333,8 +357,14 @@ export async function countInBox(db: Db, bbox: BboxValue, filters: FilterParams,
   const filterSql = conds.length ? sql` and ${and(...conds)}` : sql``;
   const [row] = await query<{ n: number }>(
     db,
+    // Ordered by distance from the box's centre so the GiST index answers: with a plain LIMIT the planner, seeing
+    // thousands of rows in a region, prefers a sequential scan that stops early, and reads much of the table
+    // before it finds `cap` rows of a region that the table does not store together (100 ms+ on PGlite, cold).
     sql`select count(*)::int as n from (select 1 from service_search e
-        where e.geom && ${envelope(bbox)}${filterSql} limit ${cap}) x`,
+        where e.geom && ${envelope(bbox)}${filterSql}
+        order by e.geom <-> ST_SetSRID(ST_MakePoint(${(bbox.west + bbox.east) / 2}::float8,
+                                                     ${(bbox.south + bbox.north) / 2}::float8), 4326)
+        limit ${cap}) x`,
   );
   return row!.n;
 }

@@ -1,3 +1,5 @@
+/** shared/csv: RFC 4180 quoting and neutralising cells that spreadsheets would run as formulas. */
+import { parse } from 'csv-parse/sync';
 import { csvCell, neutraliseFormula, toCsv } from '../../../shared/csv';
 
 describe('neutraliseFormula', () => {
@@ -13,10 +15,27 @@ describe('neutraliseFormula', () => {
   });
 });
 
-describe('csvCell and toCsv', () => {
-  it('when values are numbers, then they stay numbers (a negative number is not neutralised)', () => {
+describe('csvCell', () => {
+  it.each([
+    ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+    ['+44 161 496 0000', `'+44 161 496 0000`],
+    ['-2+3', `'-2+3`],
+    ['@SUM(A1)', `'@SUM(A1)`],
+    ['\tcmd', `'\tcmd`],
+    ['\rcmd', `"'\rcmd"`],
+  ])('neutralises %j as %j', (input, expected) => {
+    expect(csvCell(input)).toBe(expected);
+  });
+
+  it('leaves plain text, numbers (including negative ones) and empty values alone, quoting only when needed', () => {
+    expect(csvCell('Lunch club')).toBe('Lunch club');
+    expect(csvCell('a, b')).toBe('"a, b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+    expect(csvCell(-2.3)).toBe('-2.3');
     expect(csvCell(-1.5)).toBe('-1.5');
-    expect(csvCell(NaN)).toBe('');
+    expect(csvCell(0)).toBe('0');
+    expect(csvCell(Number.NaN)).toBe('');
     expect(csvCell(null)).toBe('');
     expect(csvCell(undefined)).toBe('');
   });
@@ -26,7 +45,9 @@ describe('csvCell and toCsv', () => {
     expect(csvCell('a,b')).toBe('"a,b"');
     expect(csvCell('-a\nb')).toBe(`"'-a\nb"`);
   });
+});
 
+describe('toCsv', () => {
   it('when a table is written, then rows end in CRLF and the header comes first', () => {
     expect(
       toCsv(
@@ -37,5 +58,18 @@ describe('csvCell and toCsv', () => {
         ],
       ),
     ).toBe("a,b\r\n'@x,1\r\n,true\r\n");
+  });
+
+  it('round-trips through a CSV parser with every dangerous cell shown as text', () => {
+    const rows = [
+      ['=1+1', -2.5, 'plain'],
+      ['x,y', null, '@me'],
+    ];
+    const text = toCsv(['a', 'b', 'c'], rows);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(parse(text, { columns: true })).toEqual([
+      { a: "'=1+1", b: '-2.5', c: 'plain' },
+      { a: 'x,y', b: '', c: "'@me" },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { ApiError, getJson } from '../../../../client/api/client';
+import { ApiError, getJson, sendJson } from '../../../../client/api/client';
 
 const fetchMock = jest.spyOn(globalThis, 'fetch');
 afterEach(() => fetchMock.mockReset());
@@ -63,10 +63,75 @@ describe('getJson', () => {
     expect(error.detail).toContain('502');
   });
 
+  it('when a 200 body is not valid JSON, then it throws invalid_response', async () => {
+    answer(200, 'not json', 'application/json');
+
+    const error = await caught(getJson('/api/config'));
+
+    expect(error).toMatchObject({ status: 200, code: 'invalid_response' });
+  });
+});
+
+describe('sendJson', () => {
+  it('when the API answers JSON with an ETag, then it returns the body and the ETag, having sent the headers', async () => {
+    answer(200, '{"id":"s1"}', 'application/json', { ETag: '"7"' });
+
+    await expect(
+      sendJson<{ id: string }>('PUT', '/api/services/s1', { name: 'x' }, { csrfToken: 'tok', ifMatch: '"6"' }),
+    ).resolves.toEqual({ body: { id: 's1' }, etag: '"7"' });
+    expect(fetchMock).toHaveBeenCalledWith(
+      '/api/services/s1',
+      expect.objectContaining({
+        method: 'PUT',
+        body: '{"name":"x"}',
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+          'X-CSRF-Token': 'tok',
+          'If-Match': '"6"',
+        },
+      }),
+    );
+  });
+
+  it('when the API answers 204, then the body is undefined', async () => {
+    fetchMock.mockResolvedValueOnce(new Response(null, { status: 204 }));
+
+    await expect(sendJson('DELETE', '/api/services/s1')).resolves.toEqual({ body: undefined, etag: null });
+  });
+
+  it('when the API answers problem+json, then it throws the ApiError with the current state and ETag', async () => {
+    answer(
+      412,
+      JSON.stringify({ code: 'precondition_failed', detail: 'Changed', current: { id: 's1' } }),
+      'application/problem+json',
+      { ETag: '"8"' },
+    );
+
+    const error = await caught(sendJson('PUT', '/api/services/s1', {}));
+
+    expect(error).toMatchObject({ status: 412, code: 'precondition_failed', current: { id: 's1' }, etag: '"8"' });
+  });
+
+  it('when a JSON body is not valid JSON, then it throws invalid_response with the request id', async () => {
+    answer(200, 'not json', 'application/json', { 'X-Request-Id': 'req-9' });
+
+    const error = await caught(sendJson('GET', '/api/services/s1'));
+
+    expect(error).toMatchObject({ status: 200, code: 'invalid_response', requestId: 'req-9' });
+  });
+});
+
+describe.each([
+  ['getJson', (signal?: AbortSignal) => getJson('/api/config', { signal })],
+  ['sendJson', (signal?: AbortSignal) => sendJson('POST', '/api/unmet-needs', {}, { signal })],
+])('%s', (_name, call) => {
   it('when the network fails, then it throws a network_error with status 0', async () => {
     fetchMock.mockRejectedValueOnce(new TypeError('Failed to fetch'));
 
-    const error = await caught(getJson('/api/config'));
+    const error = await caught(call());
 
     expect(error).toMatchObject({ status: 0, code: 'network_error' });
   });
@@ -77,14 +142,6 @@ describe('getJson', () => {
     const abortError = new DOMException('The operation was aborted.', 'AbortError');
     fetchMock.mockRejectedValueOnce(abortError);
 
-    await expect(getJson('/api/config', { signal: controller.signal })).rejects.toBe(abortError);
-  });
-
-  it('when a 200 body is not valid JSON, then it throws invalid_response', async () => {
-    answer(200, 'not json', 'application/json');
-
-    const error = await caught(getJson('/api/config'));
-
-    expect(error).toMatchObject({ status: 200, code: 'invalid_response' });
+    await expect(call(controller.signal)).rejects.toBe(abortError);
   });
 });
