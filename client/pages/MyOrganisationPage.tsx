@@ -126,11 +126,17 @@ function Profile({
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
+  const isReturningFocus = useRef(false);
   const closeForm = () => {
+    isReturningFocus.current = true;
     setEditing(false);
-    // Back to where the person was, after React has put the button back.
-    setTimeout(() => editButton.current?.focus());
   };
+  // Back to where the person was, once React has committed the button again (a timer could run before that).
+  useEffect(() => {
+    if (editing || !isReturningFocus.current) return;
+    isReturningFocus.current = false;
+    editButton.current?.focus();
+  }, [editing]);
   if (editing) {
     return (
       <section aria-labelledby={`org-edit-${org.id}`} className="nhsuk-u-margin-bottom-5">

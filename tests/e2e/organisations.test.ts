@@ -222,6 +222,8 @@ describe('Organisations in the browser', () => {
     await page.getByLabel('Email address (optional)').fill('sheds@gorton.example.org');
     await page.getByRole('button', { name: 'Save organisation details' }).click();
     await page.getByRole('status').getByText('The details of Gorton Men in Sheds have been saved.').waitFor();
+    // Keyboard users are put back on the button that opened the form.
+    await page.waitForFunction(() => document.activeElement?.textContent?.startsWith('Edit organisation details'));
     const [saved] = await query<{ email: string }>(db, sql`select email from organizations where id = ${org.id}`);
     expect(saved!.email).toBe('sheds@gorton.example.org');
   });
