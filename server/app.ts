@@ -37,6 +37,8 @@ export interface AppDeps {
   startupStatus?: StartupStatus;
   /** Outgoing email; default built from config (SMTP_URL, or record-only when unset). */
   mailer?: Mailer;
+  /** Services per batch of the whole-directory exports; default 500. Tests use a small one to exercise several. */
+  exportBatchSize?: number;
 }
 
 /** What the process is doing at start-up, for /readyz and the client banner. */

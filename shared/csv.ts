@@ -13,17 +13,22 @@ export function neutraliseFormula(text: string): string {
 }
 
 /** One cell: null/undefined → empty, numbers as they are, text neutralised and quoted when it needs to be. */
-export function csvCell(value: string | number | boolean | null | undefined): string {
+export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   const text = neutraliseFormula(String(value));
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A value of one CSV cell. */
+export type CsvValue = string | number | boolean | null | undefined;
+
+/** One CSV line with its CRLF line end: lets a long document be written a few lines at a time. */
+export function csvLine(row: readonly CsvValue[]): string {
+  return row.map(csvCell).join(',') + '\r\n';
+}
+
 /** A whole CSV document (CRLF line ends, header row first). */
-export function toCsv(
-  header: readonly string[],
-  rows: readonly (readonly (string | number | boolean | null | undefined)[])[],
-): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+export function toCsv(header: readonly string[], rows: readonly (readonly CsvValue[])[]): string {
+  return [header, ...rows].map(csvLine).join('');
 }

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import pg from 'pg';
-import { openDatabase, type Database, type Engine } from '../../server/db';
+import { openDatabase, type Database, type Db, type Engine } from '../../server/db';
 import { pgliteTemplatePath, postgresTemplateUrl } from './templates';
 
 /** Engine of the current Jest project. */
@@ -39,6 +39,36 @@ export async function createTestDatabase(): Promise<Database> {
       const drop = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
       await drop.connect();
       await drop.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => drop.end());
+    },
+  };
+}
+
+/** A Db that counts its queries and, once told, fails every query after the next `n` (a lost connection). */
+export interface FailingDb {
+  /** The wrapped handle; pass it where the code under test takes a Db. */
+  db: Db;
+  /** Queries run through it so far. */
+  readonly queries: number;
+  /** Lets `n` more queries run, then fails the rest; Infinity (the default) never fails. */
+  failAfter(n: number): void;
+}
+
+/** Wraps `db` for testing failures part-way through a job. */
+export function failingDb(db: Db): FailingDb {
+  let queries = 0;
+  let allowed = Infinity;
+  const execute = (...args: Parameters<Db['execute']>) => {
+    queries += 1;
+    if (allowed-- <= 0) return Promise.reject(new Error('injected failure: connection to the database lost'));
+    return db.execute(...args);
+  };
+  return {
+    db: new Proxy(db, { get: (target, key) => (key === 'execute' ? execute : Reflect.get(target, key)) }),
+    get queries() {
+      return queries;
+    },
+    failAfter(n) {
+      allowed = n;
     },
   };
 }

@@ -1,6 +1,8 @@
 /** Routes of the Open Referral UK 3.0 API (/api/oruk/…) and the directory exports (/api/exports/…): public, read-only, CORS-open. */
 import path from 'node:path';
-import { Router, type RequestHandler } from 'express';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { AppDeps } from '../../app';
 import { parseQuery } from '../../middleware/validate';
 import {
@@ -12,7 +14,7 @@ import {
   OrukTaxonomyTermsQuery,
 } from '../../../shared/schemas/oruk';
 import * as domain from './domain';
-import { exportCsv, exportGeoJson, exportOrukJson } from './exports';
+import { csvChunks, geoJsonChunks, orukJsonChunks } from './exports';
 
 /** Folder of the vendored ORUK 3.0 standard (openapi.json, schema/, examples/). */
 export const ORUK_STANDARD_DIR = path.resolve(__dirname, '..', '..', '..', 'data', 'standards', 'oruk-3.0');
@@ -31,8 +33,43 @@ const openCors: RequestHandler = (req, res, next) => {
   next();
 };
 
+/**
+ * Streams an export with backpressure. Nothing is sent until the first chunk (which holds the first batch) is ready,
+ * so a failure up to then gets the error handler's proper response. A later failure destroys the response: the
+ * client sees a cut-short download (no final chunk), never a complete-looking file, and the failure is logged.
+ */
+async function sendExport(
+  req: Request,
+  res: Response,
+  chunks: AsyncGenerator<string>,
+  type: string,
+  attachment?: string,
+): Promise<void> {
+  const first = await chunks.next();
+  res.set('Content-Type', `${type}; charset=utf-8`);
+  if (attachment) res.set('Content-Disposition', `attachment; filename="${attachment}"`);
+  if (req.method === 'HEAD') {
+    // HEAD wants only the headers: stop the export rather than render a body nobody receives.
+    await chunks.return(undefined);
+    res.end();
+    return;
+  }
+  async function* all() {
+    if (!first.done) yield first.value;
+    yield* chunks;
+  }
+  try {
+    await pipeline(Readable.from(all()), res);
+  } catch (err) {
+    // pipeline has already destroyed the response and stopped the export.
+    if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE')
+      req.log.info('export closed by the client');
+    else req.log.error({ err }, 'export failed mid-stream');
+  }
+}
+
 /** The ORUK and exports router. */
-export function orukRouter({ database, config }: AppDeps): Router {
+export function orukRouter({ database, config, exportBatchSize }: AppDeps): Router {
   const router = Router();
   const db = database.db;
   router.use(['/api/oruk', '/api/exports'], openCors);
@@ -75,17 +112,15 @@ export function orukRouter({ database, config }: AppDeps): Router {
     res.json(await domain.getTaxonomyTerm(db, String(req.params.id)));
   });
 
-  router.get('/api/exports/directory.oruk.json', async (_req, res) => {
-    res.set('Content-Disposition', 'attachment; filename="directory.oruk.json"').json(await exportOrukJson(db));
-  });
-  router.get('/api/exports/directory.csv', async (_req, res) => {
-    res
-      .type('text/csv; charset=utf-8')
-      .set('Content-Disposition', 'attachment; filename="directory.csv"')
-      .send(await exportCsv(db));
-  });
-  router.get('/api/exports/services.geojson', async (_req, res) => {
-    res.type('application/geo+json').json(await exportGeoJson(db));
-  });
+  const batches = { batchSize: exportBatchSize };
+  router.get('/api/exports/directory.oruk.json', (req, res) =>
+    sendExport(req, res, orukJsonChunks(db, batches), 'application/json', 'directory.oruk.json'),
+  );
+  router.get('/api/exports/directory.csv', (req, res) =>
+    sendExport(req, res, csvChunks(db, batches), 'text/csv', 'directory.csv'),
+  );
+  router.get('/api/exports/services.geojson', (req, res) =>
+    sendExport(req, res, geoJsonChunks(db, batches), 'application/geo+json'),
+  );
   return router;
 }

@@ -1,6 +1,6 @@
 /** shared/csv: RFC 4180 quoting and neutralising cells that spreadsheets would run as formulas. */
 import { parse } from 'csv-parse/sync';
-import { csvCell, neutraliseFormula, toCsv } from '../../../shared/csv';
+import { csvCell, csvLine, neutraliseFormula, toCsv } from '../../../shared/csv';
 
 describe('neutraliseFormula', () => {
   it.each(['=1+1', '+44 161', '-2', '@SUM(A1)', '\tx', '\rx'])(
@@ -71,5 +71,16 @@ describe('toCsv', () => {
       { a: "'=1+1", b: '-2.5', c: 'plain' },
       { a: 'x,y', b: '', c: "'@me" },
     ]);
+  });
+});
+
+describe('csvLine', () => {
+  it('when a document is written line by line, then the lines joined are the whole document', () => {
+    const rows = [
+      ['=1+1', -2.5, 'a "b"'],
+      [null, true, 'x\ny'],
+    ];
+    expect(csvLine(['a', 'b', 'c'])).toBe('a,b,c\r\n');
+    expect([['a', 'b', 'c'], ...rows].map(csvLine).join('')).toBe(toCsv(['a', 'b', 'c'], rows));
   });
 });
