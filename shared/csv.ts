@@ -12,6 +12,9 @@ export function neutraliseFormula(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
+/** A value of one CSV cell. */
+export type CsvValue = string | number | boolean | null | undefined;
+
 /** One cell: null/undefined → empty, numbers as they are, text neutralised and quoted when it needs to be. */
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
@@ -19,9 +22,6 @@ export function csvCell(value: CsvValue): string {
   const text = neutraliseFormula(String(value));
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
-
-/** A value of one CSV cell. */
-export type CsvValue = string | number | boolean | null | undefined;
 
 /** One CSV line with its CRLF line end: lets a long document be written a few lines at a time. */
 export function csvLine(row: readonly CsvValue[]): string {

@@ -34,9 +34,10 @@ const openCors: RequestHandler = (req, res, next) => {
 };
 
 /**
- * Streams an export with backpressure. Nothing is sent until the first chunk (which holds the first batch) is ready,
- * so a failure up to then gets the error handler's proper response. A later failure destroys the response: the
- * client sees a cut-short download (no final chunk), never a complete-looking file, and the failure is logged.
+ * Streams an export with backpressure (Readable.from reads at most one chunk ahead of the client). Nothing is sent
+ * until the first chunk (which holds the first batch) is ready, so a failure up to then gets the error handler's
+ * proper response. A later failure destroys the response: the client sees a cut-short download (no final chunk),
+ * never a complete-looking file, and the failure is logged.
  */
 async function sendExport(
   req: Request,
