@@ -146,8 +146,9 @@ describe('My organisation in the browser', () => {
   it('when a visitor is signed out, then My organisation asks them to sign in', async () => {
     const { page, problems } = await open('/my-organisation');
 
-    await page.getByRole('link', { name: 'Sign in', exact: true }).first().waitFor();
-    await expect(page.locator('main').textContent()).resolves.toContain('to manage your organisation');
+    // Wait for the page's own message, not the header's "Sign in" link: the page may still be loading the session.
+    await page.locator('main').getByText('to manage your organisation').waitFor();
+    await page.locator('main').getByRole('link', { name: 'Sign in', exact: true }).waitFor();
     await expectNoSeriousAxeViolations(page);
     expectNoPageProblems(problems);
   });
