@@ -110,7 +110,11 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRouter(deps));
   app.get('/api/config', (_req, res) => {
-    res.json({ tileUrl: deps.config.tileUrl, tileAttribution: deps.config.tileAttribution });
+    res.json({
+      tileUrl: deps.config.tileUrl,
+      tileAttribution: deps.config.tileAttribution,
+      devOutbox: deps.config.devOutbox,
+    });
   });
   app.use(areasRouter(deps));
   // Before the directory: its /api/services/:id would otherwise swallow /api/services/search and /map.

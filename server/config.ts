@@ -26,7 +26,7 @@ const EnvSchema = z
       .default('3000')
       .transform(Number)
       .pipe(port),
-    HOST: z.string().min(1).default('0.0.0.0'),
+    HOST: z.string().min(1).optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -55,6 +55,7 @@ const EnvSchema = z
       .transform(Number)
       .pipe(z.number().int().min(1, 'must be between 1 and 365').max(365, 'must be between 1 and 365')),
     NUDGES: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
+    DEV_OUTBOX: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
     NUDGE_LEAD_DAYS: z
       .string()
       .regex(/^\d+$/, 'must be a whole number of days between 0 and 365')
@@ -66,6 +67,9 @@ const EnvSchema = z
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'is required when NODE_ENV=production' });
     }
+    if (env.NODE_ENV === 'production' && env.DEV_OUTBOX === 'on') {
+      ctx.addIssue({ code: 'custom', path: ['DEV_OUTBOX'], message: 'must be off when NODE_ENV=production' });
+    }
   });
 
 /** Validated configuration of one Signpost process. */
@@ -74,8 +78,10 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   /** TCP port to listen on; 0 picks a free one. Default 3000. */
   port: number;
-  /** Interface to bind. Default 0.0.0.0. */
+  /** Interface to bind. Default 0.0.0.0 when NODE_ENV=production, else 127.0.0.1 (this machine only). */
   host: string;
+  /** Whether HOST was set explicitly (outside production the server then warns that it is reachable from the network). */
+  hostExplicit: boolean;
   /** PostgreSQL server URL; absent means the embedded PGlite database in `dataDir`. */
   databaseUrl: string | undefined;
   /** Folder for the embedded database and its lock. Default ./.data. */
@@ -104,6 +110,8 @@ export interface Config {
   capacityStaleDays: number;
   /** Whether the server process emails capacity nudges once a day (`npm run nudges:send` works either way). Default off. */
   nudges: 'on' | 'off';
+  /** Whether the development outbox (GET /api/dev/outbox, admins only) is mounted; never in production. Default off. */
+  devOutbox: boolean;
   /** Nudge a service's contact this many days before its capacity goes stale (CAPACITY_STALE_DAYS). Default 3. */
   nudgeLeadDays: number;
 }
@@ -128,7 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
+    hostExplicit: e.HOST !== undefined,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     logLevel: e.LOG_LEVEL,
@@ -140,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     capacityStaleDays: e.CAPACITY_STALE_DAYS,
     nudges: e.NUDGES,
     nudgeLeadDays: e.NUDGE_LEAD_DAYS,
+    devOutbox: e.DEV_OUTBOX === 'on' && e.NODE_ENV !== 'production',
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     // Test files make many requests from one address; they set the limit explicitly when testing it.

@@ -24,6 +24,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.hostExplicit && config.nodeEnv !== 'production') {
+    logger.warn(
+      { host: config.host, nodeEnv: config.nodeEnv },
+      `HOST=${config.host} is set outside production: Signpost is reachable from other machines with development defaults (random session secret per start, no HTTPS-only cookies). Set NODE_ENV=production for a shared server.`,
+    );
+  }
   let database: Database;
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });

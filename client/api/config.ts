@@ -7,6 +7,8 @@ export interface AppConfigDto {
   tileUrl: string;
   /** HTML attribution the tile provider requires to be shown on the map. */
   tileAttribution: string;
+  /** Whether the development outbox is on (DEV_OUTBOX=on, never in production). */
+  devOutbox: boolean;
 }
 
 /** Fetches the runtime configuration; throws ApiError when it cannot be read. */

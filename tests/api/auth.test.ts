@@ -16,6 +16,7 @@ beforeAll(async () => {
     SMTP_URL: smtp.url,
     PUBLIC_BASE_URL: 'https://signpost.test',
     RATE_LIMIT_AUTH_PER_MINUTE: '0',
+    DEV_OUTBOX: 'on',
   });
 });
 afterAll(async () => {
@@ -543,6 +544,36 @@ describe('password reset by email', () => {
 });
 
 describe('GET /api/dev/outbox', () => {
+  it('when the default development mode runs, then the outbox is not mounted and the reset-token takeover fails', async () => {
+    // The takeover path of issue 11: request a reset, read the token from the outbox, set a password.
+    const dev = await buildTestApp({ NODE_ENV: 'development', SMTP_URL: smtp.url, RATE_LIMIT_AUTH_PER_MINUTE: '0' });
+    try {
+      const admin = await createUser(dev.database.db, { role: 'admin' });
+      await request(dev.app).post('/api/auth/password-reset/request').send({ email: admin.email }).expect(202);
+      const res = await request(dev.app).get('/api/dev/outbox');
+      expect(res.status).toBe(404);
+      expect(JSON.stringify(res.body)).not.toContain('token');
+      const config = await request(dev.app).get('/api/config').expect(200);
+      expect(config.body.devOutbox).toBe(false);
+    } finally {
+      await dev.close();
+    }
+  });
+
+  it('when DEV_OUTBOX=on in development, then anonymous and non-admin callers are still refused', async () => {
+    const dev = await buildTestApp({ NODE_ENV: 'development', DEV_OUTBOX: 'on' });
+    try {
+      await request(dev.app).get('/api/dev/outbox').expect(401);
+      const { headers: worker } = await signedInAs(dev.database.db, { role: 'link_worker' });
+      await request(dev.app).get('/api/dev/outbox').set('Cookie', worker.Cookie).expect(403);
+      const { headers: admin } = await signedInAs(dev.database.db, { role: 'admin' });
+      await request(dev.app).get('/api/dev/outbox').set('Cookie', admin.Cookie).expect(200);
+      expect((await request(dev.app).get('/api/config')).body.devOutbox).toBe(true);
+    } finally {
+      await dev.close();
+    }
+  });
+
   it('when an admin asks outside production, then it lists recent emails; other roles and anonymous are refused', async () => {
     const user = await createUser(t.database.db);
     const seen = smtp.messages.length;

@@ -92,7 +92,15 @@ const Ready = z
       .optional(),
   })
   .meta({ id: 'Ready' });
-const ClientConfig = z.object({ tileUrl: z.string(), tileAttribution: z.string() }).meta({ id: 'ClientConfig' });
+const ClientConfig = z
+  .object({
+    tileUrl: z.string(),
+    tileAttribution: z.string(),
+    devOutbox: z
+      .boolean()
+      .meta({ description: 'Whether GET /api/dev/outbox is mounted (DEV_OUTBOX=on, never in production)' }),
+  })
+  .meta({ id: 'ClientConfig' });
 const GeoJsonFeatureCollection = z
   .object({ type: z.literal('FeatureCollection'), features: z.array(z.record(z.string(), z.unknown())) })
   .meta({ id: 'FeatureCollection', description: 'GeoJSON (RFC 7946) feature collection' });
@@ -925,7 +933,7 @@ export const ENDPOINTS: Endpoint[] = [
     {
       method: 'get',
       path: '/api/dev/outbox',
-      summary: 'Emails recorded by the dev mailer (not in production)',
+      summary: 'Emails Signpost sent, for development and demos: only with DEV_OUTBOX=on, never in production',
       access: 'admin',
       ok: { description: 'Emails' },
     },

@@ -32,6 +32,25 @@ describe('loadConfig', () => {
     }
   });
 
+  it('when NODE_ENV is not production and HOST is unset, then it binds to loopback only; production binds everywhere', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({}).hostExplicit).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'test' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32) }).host).toBe('0.0.0.0');
+    const explicit = loadConfig({ HOST: '0.0.0.0' });
+    expect(explicit.host).toBe('0.0.0.0');
+    expect(explicit.hostExplicit).toBe(true);
+  });
+
+  it('when DEV_OUTBOX is unset, then the outbox is off; DEV_OUTBOX=on in production is refused', () => {
+    expect(loadConfig({}).devOutbox).toBe(false);
+    expect(loadConfig({ DEV_OUTBOX: 'on' }).devOutbox).toBe(true);
+    expect(() => loadConfig({ DEV_OUTBOX: 'yes' })).toThrow(/DEV_OUTBOX: must be on or off/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DEV_OUTBOX: 'on' })).toThrow(
+      /DEV_OUTBOX: must be off when NODE_ENV=production/,
+    );
+  });
+
   it('when NODE_ENV=production without SESSION_SECRET, then it refuses naming SESSION_SECRET', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET: is required/);
   });
