@@ -41,6 +41,7 @@ const EnvSchema = z
     TILE_ATTRIBUTION: z.string().default(DEFAULT_TILE_ATTRIBUTION),
     PUBLIC_BASE_URL: z.url({ error: 'must be an absolute URL' }).optional(),
     REFERENCE_DATA: z.enum(['auto', 'skip']).default('auto'),
+    REFERENCE_DATA_DIR: z.string().min(1).optional(),
     SMTP_URL: z
       .string()
       .regex(/^smtps?:\/\/[^/\s]+/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:pass@mail.example.org:587')
@@ -96,8 +97,10 @@ export interface Config {
   tileAttribution: string;
   /** Public origin used in links sent by email, e.g. https://signpost.example.org. Default http://localhost:PORT. */
   publicBaseUrl: string;
-  /** Whether to load reference data into an empty database at start-up. Default auto. */
+  /** Whether start-up loads whatever reference data is missing, partial or out of date. Default auto. */
   referenceData: 'auto' | 'skip';
+  /** Folder of the reference data files (layout of server/features/areas/datasets.ts). Default the bundled data/reference. */
+  referenceDataDir: string | undefined;
   /** SMTP server URL (smtp:// or smtps://, credentials in the URL); absent means email is only recorded, not sent. */
   smtpUrl: string | undefined;
   /** From address of outgoing email. Default "Signpost <no-reply@signpost.invalid>". */
@@ -146,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tileAttribution: e.TILE_ATTRIBUTION,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     referenceData: e.REFERENCE_DATA,
+    referenceDataDir: e.REFERENCE_DATA_DIR,
     capacityStaleDays: e.CAPACITY_STALE_DAYS,
     nudges: e.NUDGES,
     nudgeLeadDays: e.NUDGE_LEAD_DAYS,
