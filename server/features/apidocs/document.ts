@@ -90,6 +90,20 @@ const Ready = z
         error: z.string().optional(),
       })
       .optional(),
+    datasets: z
+      .array(
+        z.object({
+          dataset: z.string(),
+          period: z.string(),
+          state: z.enum(['loaded', 'outdated', 'missing']),
+          rows: z.number().int().nullable(),
+          completedAt: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .meta({
+        description: 'Each reference dataset against the bundled files; all must be loaded (REFERENCE_DATA=auto)',
+      }),
   })
   .meta({ id: 'Ready' });
 const ClientConfig = z
