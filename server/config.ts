@@ -1,6 +1,7 @@
 /** The only reader of the environment: validates it once with zod and exits with a readable list on a bad value. */
 import { z } from 'zod';
 import { DEFAULT_CAPACITY_STALE_DAYS } from '../shared/capacity';
+import { invalidAllowEntry } from './net/safeFetch';
 
 const DEFAULT_TILE_URL = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const DEFAULT_TILE_ATTRIBUTION =
@@ -63,6 +64,22 @@ const EnvSchema = z
       .default('3')
       .transform(Number)
       .pipe(z.number().int().max(365, 'must be between 0 and 365')),
+    OUTBOUND_ALLOW: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((e) => e.trim())
+          .filter(Boolean),
+      )
+      .superRefine((entries, ctx) => {
+        for (const entry of entries) {
+          const problem = invalidAllowEntry(entry);
+          if (problem)
+            ctx.addIssue({ code: 'custom', message: `${problem} (expected hostnames and/or CIDRs, comma-separated)` });
+        }
+      }),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -117,6 +134,12 @@ export interface Config {
   devOutbox: boolean;
   /** Nudge a service's contact this many days before its capacity goes stale (CAPACITY_STALE_DAYS). Default 3. */
   nudgeLeadDays: number;
+  /**
+   * Hostnames and CIDRs (OUTBOUND_ALLOW, comma-separated) that outbound fetches of user-supplied URLs (the ORUK
+   * importer) may reach even though they are private, loopback or otherwise non-public, e.g. `127.0.0.1/32` or
+   * `feeds.internal.example`. Default none: only public addresses.
+   */
+  outboundAllow: string[];
 }
 
 /** Error raised when the environment is invalid; `problems` lists "VARIABLE: reason" lines. */
@@ -154,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nudges: e.NUDGES,
     nudgeLeadDays: e.NUDGE_LEAD_DAYS,
     devOutbox: e.DEV_OUTBOX === 'on' && e.NODE_ENV !== 'production',
+    outboundAllow: e.OUTBOUND_ALLOW,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     // Test files make many requests from one address; they set the limit explicitly when testing it.

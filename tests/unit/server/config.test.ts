@@ -23,6 +23,8 @@ describe('loadConfig', () => {
     ['SESSION_SECRET', 'short'],
     ['CAPACITY_STALE_DAYS', '0'],
     ['CAPACITY_STALE_DAYS', 'two weeks'],
+    ['OUTBOUND_ALLOW', '10.0.0.0/33'],
+    ['OUTBOUND_ALLOW', 'feeds.example.org,not a host'],
   ])('when %s=%s, then it refuses naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {
@@ -49,6 +51,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(32), DEV_OUTBOX: 'on' })).toThrow(
       /DEV_OUTBOX: must be off when NODE_ENV=production/,
     );
+  });
+
+  it('OUTBOUND_ALLOW is empty by default and otherwise a trimmed list of hostnames and CIDRs', () => {
+    expect(loadConfig({}).outboundAllow).toEqual([]);
+    expect(loadConfig({ OUTBOUND_ALLOW: '127.0.0.1/32, feeds.internal.example,,fd00::/8' }).outboundAllow).toEqual([
+      '127.0.0.1/32',
+      'feeds.internal.example',
+      'fd00::/8',
+    ]);
   });
 
   it('when NODE_ENV=production without SESSION_SECRET, then it refuses naming SESSION_SECRET', () => {
