@@ -99,6 +99,38 @@ async function appliedMigrations(db: Db): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** Node network error codes that mean the database server cannot be reached right now. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** SQLSTATEs of a database that is down, restarting or full: class 08 (connection), 57P01–57P03, 53300. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is clos(ed|ing)|Cannot use a pool after calling end/i;
+
+/**
+ * Whether an error (or any error in its `cause` chain, as drizzle wraps driver errors) means the database is
+ * unavailable — down, restarting, unreachable or out of connections — rather than a bug: callers answer 503.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  }
+  return false;
+}
+
+/** How long the server engine waits for a pooled connection before the request gets a 503 (never hangs). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 /** Opens the database chosen by the options. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return opts.databaseUrl ? openServer(opts.databaseUrl, opts.poolSize ?? 10) : openEmbedded(opts);
@@ -156,7 +188,7 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
 }
 
 async function openServer(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection closed by the server (restart, failover) must not crash the process: the pool drops it and
   // opens a new one; queries in flight still get their own errors.
   pool.on('error', () => undefined);
