@@ -169,9 +169,12 @@ describe('Names and attribution on the map are text', () => {
     );
 
     // The full service is 6 km away, beyond the 5 km search: zoomed out, it is drawn as another service, with a popup.
-    await page.locator('.leaflet-container').focus();
-    for (let i = 0; i < 3; i++) await page.keyboard.press('-');
     const other = page.locator(`.leaflet-marker-icon[aria-label="${FULL_NAME.replace(/"/g, '\\"')}: Full"]`);
+    for (let i = 0; i < 5 && (await other.count()) === 0; i++) {
+      const answered = page.waitForResponse((r) => r.url().includes('/api/services/map?'));
+      await page.locator('.leaflet-control-zoom-out').click();
+      await answered;
+    }
     await other.click();
     const popup = page.locator('.leaflet-popup-content');
     await popup.waitFor();
