@@ -33,9 +33,9 @@ interface CounterRow {
 }
 
 /**
- * Fixed-window counters in one table. The window is computed from the database clock (date_bin over now()), so
- * instances with skewed clocks still agree on it. Increments are a single insert … on conflict do update … returning,
- * atomic on both engines and across processes.
+ * Fixed-window counters in one table, one row per key. A key's window starts at its first hit and lasts windowMs
+ * (as express-rate-limit's own MemoryStore), measured on the database clock so instances with skewed clocks agree.
+ * Each increment is a single insert … on conflict do update … returning: atomic on both engines and across processes.
  */
 export class DbRateLimitStore implements Store {
   /** Counts live in the database, shared by every instance (tells express-rate-limit's double-count check). */
@@ -57,13 +57,6 @@ export class DbRateLimitStore implements Store {
     this.windowMs = options.windowMs;
   }
 
-  /** The current window's start and end, as SQL over the database clock. */
-  private window() {
-    const interval = `${this.windowMs} milliseconds`;
-    const start = sql`date_bin(${interval}::interval, now(), timestamptz '2000-01-01 00:00:00+00')`;
-    return { start, end: sql`${start} + ${interval}::interval` };
-  }
-
   private async guard<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -74,15 +67,17 @@ export class DbRateLimitStore implements Store {
     }
   }
 
-  /** Adds one hit to `key` in the current window and returns the new count and when it resets. */
+  /** Adds one hit to `key` (starting a new window if its last one has ended); returns the count and when it resets. */
   async increment(key: string): Promise<IncrementResponse> {
-    const { start, end } = this.window();
+    const interval = `${this.windowMs} milliseconds`;
     const [row] = await this.guard(() =>
       query<CounterRow>(
         this.db,
-        sql`insert into rate_limit_counters (key, window_start, reset_at, hits)
-            values (${this.prefix + key}, ${start}, ${end}, 1)
-            on conflict (key, window_start) do update set hits = rate_limit_counters.hits + 1
+        sql`insert into rate_limit_counters as c (key, reset_at, hits)
+            values (${this.prefix + key}, now() + ${interval}::interval, 1)
+            on conflict (key) do update set
+              hits = case when c.reset_at <= now() then 1 else c.hits + 1 end,
+              reset_at = case when c.reset_at <= now() then excluded.reset_at else c.reset_at end
             returning hits, reset_at`,
       ),
     );
@@ -92,28 +87,26 @@ export class DbRateLimitStore implements Store {
 
   /** Takes one hit back (express-rate-limit calls it for requests that should not count). */
   async decrement(key: string): Promise<void> {
-    const { start } = this.window();
     await this.guard(() =>
       query(
         this.db,
         sql`update rate_limit_counters set hits = greatest(hits - 1, 0)
-            where key = ${this.prefix + key} and window_start = ${start}`,
+            where key = ${this.prefix + key} and reset_at > now()`,
       ),
     );
   }
 
-  /** Forgets every window of `key`. */
+  /** Forgets `key`. */
   async resetKey(key: string): Promise<void> {
     await this.guard(() => query(this.db, sql`delete from rate_limit_counters where key = ${this.prefix + key}`));
   }
 
   /** The current window's count of `key`, or undefined when it has none. */
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const { start } = this.window();
     const [row] = await this.guard(() =>
       query<CounterRow>(
         this.db,
-        sql`select hits, reset_at from rate_limit_counters where key = ${this.prefix + key} and window_start = ${start}`,
+        sql`select hits, reset_at from rate_limit_counters where key = ${this.prefix + key} and reset_at > now()`,
       ),
     );
     return row ? { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) } : undefined;
@@ -137,9 +130,7 @@ export async function deleteExpiredCounters(db: Db, limit = CLEANUP_BATCH): Prom
   const rows = await query<{ key: string }>(
     db,
     sql`delete from rate_limit_counters
-        where (key, window_start) in (
-          select key, window_start from rate_limit_counters where reset_at < now() limit ${limit}
-        )
+        where key in (select key from rate_limit_counters where reset_at < now() limit ${limit})
         returning key`,
   );
   return rows.length;
