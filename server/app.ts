@@ -37,6 +37,8 @@ export interface AppDeps {
   startupStatus?: StartupStatus;
   /** Outgoing email; default built from config (SMTP_URL, or record-only when unset). */
   mailer?: Mailer;
+  /** Waits `ms` milliseconds (sign-in slow-down); default a timer. Tests pass a recorder to observe waits without waiting. */
+  sleep?: (ms: number) => Promise<void>;
   /** Services per batch of the whole-directory exports; default 500. Tests use a small one to exercise several. */
   exportBatchSize?: number;
 }
@@ -70,7 +72,8 @@ export function tileSources(tileUrl: string): string[] {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Who the client is (req.ip, the key of every per-address limit): by default the TCP peer; TRUST_PROXY opts in.
+  app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', 'strong');
 
   app.use(
@@ -103,7 +106,17 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(compression());
-  app.use('/api', perMinuteLimit({ perMinute: deps.config.rateLimitApiPerMinute }));
+  // Browsing fails open: a database outage must not turn every API request into an error because of the limiter.
+  app.use(
+    '/api',
+    perMinuteLimit({
+      db: deps.database.db,
+      logger: deps.logger,
+      name: 'api',
+      perMinute: deps.config.rateLimitApiPerMinute,
+      onStoreError: 'allow',
+    }),
+  );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(sessionMiddleware(deps.database.db));
   app.use(csrfProtection);

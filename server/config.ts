@@ -1,5 +1,6 @@
 /** The only reader of the environment: validates it once with zod and exits with a readable list on a bad value. */
 import { z } from 'zod';
+import ipaddr from 'ipaddr.js';
 import { DEFAULT_CAPACITY_STALE_DAYS } from '../shared/capacity';
 import { invalidAllowEntry } from './net/safeFetch';
 
@@ -17,6 +18,34 @@ const perMinute = z
   .string()
   .regex(/^\d+$/, 'must be a whole number of requests per minute (0 turns the limit off)')
   .transform(Number);
+
+/** Named address ranges Express (proxy-addr) understands in the trust proxy setting. */
+export const TRUST_PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
+
+/** Which proxies Express trusts for X-Forwarded-For: none (false), the nearest n hops, or these addresses and ranges. */
+export type TrustProxy = false | number | string[];
+
+const TRUST_PROXY_PROBLEM =
+  'must be false, a whole number of proxy hops, or a comma-separated list of IP addresses, CIDR ranges ' +
+  `and the names ${TRUST_PROXY_NAMES.join(', ')}`;
+
+/** Parses TRUST_PROXY; undefined when the value is not valid. */
+export function parseTrustProxy(value: string): TrustProxy | undefined {
+  const v = value.trim();
+  if (v === 'false') return false;
+  if (/^\d+$/.test(v)) return Number(v) === 0 ? false : Number(v);
+  const entries = v.split(',').map((e) => e.trim());
+  // Strict forms only: ipaddr.js alone would also accept shorthand IPv4 such as "10.1".
+  const valid = entries.every(
+    (e) =>
+      (TRUST_PROXY_NAMES as readonly string[]).includes(e) ||
+      ipaddr.IPv4.isValidFourPartDecimal(e) ||
+      ipaddr.IPv6.isValid(e) ||
+      ipaddr.IPv4.isValidCIDRFourPartDecimal(e) ||
+      ipaddr.IPv6.isValidCIDR(e),
+  );
+  return valid && entries.length > 0 ? entries : undefined;
+}
 
 const EnvSchema = z
   .object({
@@ -50,6 +79,11 @@ const EnvSchema = z
     EMAIL_FROM: z.string().min(3).default('Signpost <no-reply@signpost.invalid>'),
     RATE_LIMIT_API_PER_MINUTE: perMinute.optional(),
     RATE_LIMIT_AUTH_PER_MINUTE: perMinute.default(10),
+    TRUST_PROXY: z
+      .string()
+      .default('false')
+      .refine((v) => parseTrustProxy(v) !== undefined, TRUST_PROXY_PROBLEM)
+      .transform((v) => parseTrustProxy(v)!),
     CAPACITY_STALE_DAYS: z
       .string()
       .regex(/^\d+$/, 'must be a whole number of days between 1 and 365')
@@ -124,8 +158,13 @@ export interface Config {
   emailFrom: string;
   /** Requests per minute per IP address across /api; 0 disables. Default 600 (0 when NODE_ENV=test). */
   rateLimitApiPerMinute: number;
-  /** Sign-in, password-reset and invite-acceptance attempts per minute per IP address; 0 disables. Default 10. */
+  /** Failed sign-ins, and password-reset, password-change and invite-acceptance requests, per minute per IP address; 0 disables. Default 10. */
   rateLimitAuthPerMinute: number;
+  /**
+   * Proxies trusted to say who the client is (X-Forwarded-For), which decides req.ip and so every per-address limit:
+   * false (default: the TCP peer is the client), the nearest n hops, or a list of addresses, CIDRs and named ranges.
+   */
+  trustProxy: TrustProxy;
   /** Days after which capacity nobody has re-confirmed shows as unconfirmed. Default 14. */
   capacityStaleDays: number;
   /** Whether the server process emails capacity nudges once a day (`npm run nudges:send` works either way). Default off. */
@@ -183,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Test files make many requests from one address; they set the limit explicitly when testing it.
     rateLimitApiPerMinute: e.RATE_LIMIT_API_PER_MINUTE ?? (e.NODE_ENV === 'test' ? 0 : 600),
     rateLimitAuthPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 
