@@ -21,6 +21,7 @@ import { gapsRouter } from './features/gaps';
 import { apiDocsRouter } from './features/apidocs';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
+import { createMetrics, metricsRouter } from './features/metrics';
 import { perMinuteLimit } from './middleware/rateLimit';
 
 /** Everything the app needs from outside; tests pass their own. */
@@ -75,6 +76,9 @@ export function createApp(deps: AppDeps): Express {
   // Who the client is (req.ip, the key of every per-address limit): by default the TCP peer; TRUST_PROXY opts in.
   app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', 'strong');
+  // First, so that every response is timed, 429 refusals included.
+  const metrics = createMetrics(deps);
+  app.use(metrics.httpMiddleware);
 
   app.use(
     pinoHttp({
@@ -85,7 +89,7 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
   app.use(
@@ -122,6 +126,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfProtection);
 
   app.use(healthRouter(deps));
+  app.use(metricsRouter(deps, metrics.registry));
   app.get('/api/config', (_req, res) => {
     res.json({
       tileUrl: deps.config.tileUrl,

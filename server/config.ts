@@ -64,6 +64,11 @@ const EnvSchema = z
     DATA_DIR: z.string().min(1).default('./.data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    METRICS_TOKEN: z
+      .string()
+      .min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
     TILE_URL: z
       .string()
       .regex(/^https?:\/\/.+\{z\}.+\{x\}.+\{y\}/, 'must be an http(s) URL template containing {z}, {x} and {y}')
@@ -179,6 +184,8 @@ export interface Config {
    * `feeds.internal.example`. Default none: only public addresses.
    */
   outboundAllow: string[];
+  /** Bearer token a Prometheus scraper sends to GET /metrics; absent means only signed-in admins may read it. */
+  metricsToken: string | undefined;
 }
 
 /** Error raised when the environment is invalid; `problems` lists "VARIABLE: reason" lines. */
@@ -217,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nudgeLeadDays: e.NUDGE_LEAD_DAYS,
     devOutbox: e.DEV_OUTBOX === 'on' && e.NODE_ENV !== 'production',
     outboundAllow: e.OUTBOUND_ALLOW,
+    metricsToken: e.METRICS_TOKEN,
     smtpUrl: e.SMTP_URL,
     emailFrom: e.EMAIL_FROM,
     // Test files make many requests from one address; they set the limit explicitly when testing it.

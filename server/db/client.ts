@@ -41,6 +41,59 @@ export interface Database {
   close(): Promise<void>;
   /** Dumps the embedded database as a gzipped tarball (tests use it as a template). Embedded only. */
   dump?(): Promise<Blob>;
+  /** Adds an observer told of every query's duration (for metrics); returns a function that removes it. */
+  observeQueries(observer: QueryObserver): () => void;
+  /** The server engine's connection pool right now; absent on the embedded engine (one in-process connection). */
+  poolStats?(): PoolStats;
+}
+
+/** Told of each finished query: how long it took in seconds and whether it succeeded. Must not throw. */
+export type QueryObserver = (seconds: number, ok: boolean) => void;
+
+/** Connections of the server engine's pool. */
+export interface PoolStats {
+  /** Open connections, idle or in use. */
+  total: number;
+  /** Open connections not in use. */
+  idle: number;
+  /** Queries (or transactions) waiting for a connection. */
+  waiting: number;
+}
+
+/** The observers of one database, and a wrapper that times a driver method returning a promise. */
+function queryObservers() {
+  const observers = new Set<QueryObserver>();
+  const report = (started: number, ok: boolean) => {
+    const seconds = (performance.now() - started) / 1000;
+    for (const observer of observers) {
+      try {
+        observer(seconds, ok);
+      } catch {
+        // An observer's bug must never fail a query.
+      }
+    }
+  };
+  return {
+    observe(observer: QueryObserver): () => void {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
+    /** Wraps `fn` so that every call returning a promise reports its duration; other calls pass through untimed. */
+    timed<F extends (...args: never[]) => unknown>(fn: F): F {
+      return ((...args: Parameters<F>) => {
+        if (observers.size === 0) return fn(...args);
+        const started = performance.now();
+        const result = fn(...args);
+        if (result instanceof Promise) {
+          result.then(
+            () => report(started, true),
+            () => report(started, false),
+          );
+        }
+        return result;
+      }) as F;
+    },
+  };
 }
 
 /** Options for openDatabase. */
@@ -160,11 +213,22 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
     lock?.release();
     throw err;
   }
+  // Time queries at the driver: drizzle calls client.query, and tx.query inside client.transaction.
+  const timing = queryObservers();
+  const pglite = client;
+  pglite.query = timing.timed(pglite.query.bind(pglite));
+  const transaction = pglite.transaction.bind(pglite);
+  pglite.transaction = ((callback: Parameters<PGlite['transaction']>[0]) =>
+    transaction((tx) => {
+      tx.query = timing.timed(tx.query);
+      return callback(tx);
+    })) as PGlite['transaction'];
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed = false;
   return {
     db,
     engine: 'pglite',
+    observeQueries: timing.observe,
     async migrate() {
       await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
     },
@@ -192,6 +256,13 @@ async function openServer(url: string, poolSize: number): Promise<Database> {
   // An idle connection closed by the server (restart, failover) must not crash the process: the pool drops it and
   // opens a new one; queries in flight still get their own errors.
   pool.on('error', () => undefined);
+  // Time queries at the driver: drizzle calls pool.query (which runs client.query with a callback, untimed here),
+  // and client.query with promises on a connection checked out for a transaction.
+  const timing = queryObservers();
+  pool.query = timing.timed(pool.query.bind(pool)) as typeof pool.query;
+  pool.on('connect', (client) => {
+    client.query = timing.timed(client.query.bind(client)) as typeof client.query;
+  });
   // Fail fast with a clear message if the server is unreachable.
   const probe = await pool.connect();
   probe.release();
@@ -199,6 +270,8 @@ async function openServer(url: string, poolSize: number): Promise<Database> {
   return {
     db,
     engine: 'postgres',
+    observeQueries: timing.observe,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async migrate() {
       // Several app instances may start together: serialise migrations with an advisory lock.
       const conn = await pool.connect();

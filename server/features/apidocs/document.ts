@@ -24,7 +24,7 @@ extendZodWithOpenApi(z);
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 /** Who may call an operation. */
-type Access = 'public' | 'session' | 'admin';
+type Access = 'public' | 'session' | 'admin' | 'metrics';
 
 /** One endpoint as the registry table lists it. */
 interface Endpoint {
@@ -942,6 +942,19 @@ export const ENDPOINTS: Endpoint[] = [
     },
   ]),
 
+  // Monitoring
+  ...tagged('Monitoring', [
+    {
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics (text exposition format)',
+      description:
+        'HTTP latency by route pattern and status, rate-limit refusals, database query time and pool use, imports, and Node.js process metrics such as event-loop lag.',
+      access: 'metrics',
+      ok: { description: 'Metrics', mediaType: 'text/plain' },
+    },
+  ]),
+
   // Development only
   ...tagged('Development', [
     {
@@ -957,6 +970,7 @@ export const ENDPOINTS: Endpoint[] = [
 const SECURITY: Record<Exclude<Access, 'public'>, string> = {
   session: 'Needs a signed-in session.',
   admin: 'Needs a signed-in session with the admin role.',
+  metrics: 'Needs `Authorization: Bearer` with METRICS_TOKEN, or a signed-in session with the admin role.',
 };
 
 const PROBLEM_TEXT: Record<number, string> = {
@@ -1021,6 +1035,8 @@ function register(registry: OpenAPIRegistry, e: Endpoint): void {
         : write
           ? [{ session: [], csrf: [] }]
           : [{ session: [] }],
+    // GET /metrics: a scraper's bearer token, or an admin's session.
+    ...(e.access === 'metrics' ? { security: [{ metricsToken: [] }, { session: [] }] } : {}),
     request: {
       ...(e.params ? { params: e.params } : {}),
       ...(e.query ? { query: e.query as z.ZodObject } : {}),
@@ -1042,6 +1058,11 @@ export function openApiDocument(): OpenApiDocument {
     in: 'cookie',
     name: 'sp_session',
     description: 'Session cookie set by POST /api/auth/sign-in',
+  });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The METRICS_TOKEN configured on the server, for a Prometheus scraper (GET /metrics only)',
   });
   registry.registerComponent('securitySchemes', 'csrf', {
     type: 'apiKey',
