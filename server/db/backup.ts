@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { embeddedDir, openDatabase, query, type Database, type Db, type Engine } from './client';
 import { DataDirLockedError } from './lock';
@@ -191,7 +192,7 @@ export async function restore(
         : `${file} is a PostgreSQL server backup (pg_dump): set DATABASE_URL to the server database to restore it into`,
     );
   }
-  const bytes = fs.statSync(file).size;
+  const size = fs.statSync(file).size;
   let database: Database;
   let keptAside: string | undefined;
   if (target.databaseUrl) {
@@ -228,22 +229,27 @@ export async function restore(
     // pg_restore does not restore planner statistics.
     await database.db.execute(sql`analyze`);
   } else {
-    const blob = new Blob([fs.readFileSync(file)]);
+    const bytes = fs.readFileSync(file);
+    if (!tarballHasDataDir(bytes)) {
+      throw new BackupError(`${file} is not a backup of an embedded Signpost database (no PG_VERSION inside)`);
+    }
+    const blob = new Blob([bytes]);
     const stamp = (options.now ?? new Date())
       .toISOString()
       .replace(/[-:]/g, '')
       .replace(/\.\d+Z$/, 'Z');
-    log(`restore: unpacking ${file} into ${path.resolve(target.dataDir)}`);
     database = await openLocked(target.dataDir, 'restore into it', {
       loadDataDir: blob,
       beforeOpen(dir) {
-        if (!fs.existsSync(dir) || fs.readdirSync(dir).length === 0) return;
-        if (!options.force) {
+        const occupied = fs.existsSync(dir) && fs.readdirSync(dir).length > 0;
+        if (occupied && !options.force) {
           throw new BackupError(
             `${path.resolve(target.dataDir)} (DATA_DIR) already holds a database: pass --force to replace it ` +
               '(the current one is kept aside, renamed), or set DATA_DIR to an empty folder',
           );
         }
+        log(`restore: unpacking ${file} into ${path.resolve(target.dataDir)}`);
+        if (!occupied) return;
         keptAside = `${dir}.before-restore-${stamp}`;
         fs.renameSync(dir, keptAside);
         const aside = keptAside;
@@ -261,7 +267,7 @@ export async function restore(
     if (!(await database.isReady())) {
       log(`restore: the backup has ${migrations} migrations; the rest are applied when Signpost next starts`);
     }
-    return { engine, file, bytes, ms: Date.now() - started, counts, migrations, keptAside };
+    return { engine, file, bytes: size, ms: Date.now() - started, counts, migrations, keptAside };
   } finally {
     await database.close();
   }
@@ -281,6 +287,32 @@ export function backupKind(file: string): Engine {
   if (head.toString('latin1') === 'PGDMP') return 'postgres';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'pglite';
   throw new BackupError(`${file} is not a Signpost backup (neither a pg_dump custom-format file nor a .tar.gz)`);
+}
+
+/** Whether a gzipped tarball holds a PostgreSQL data directory (an entry named PG_VERSION at its top level). */
+export function tarballHasDataDir(gzipped: Buffer): boolean {
+  let tar: Buffer;
+  try {
+    tar = zlib.gunzipSync(gzipped);
+  } catch {
+    return false;
+  }
+  // ustar: 512-byte header (name at 0..100, octal size at 124..136), then the contents padded to 512 bytes.
+  for (let at = 0; at + 512 <= tar.length;) {
+    const name = tar.toString('latin1', at, at + 100).replace(/\0.*$/s, '');
+    if (!name) return false;
+    if (/^(\.?\/)?([^/]+\/)?PG_VERSION$/.test(name)) return true;
+    const size = parseInt(
+      tar
+        .toString('latin1', at + 124, at + 136)
+        .replace(/\0.*$/s, '')
+        .trim() || '0',
+      8,
+    );
+    if (!Number.isFinite(size)) return false;
+    at += 512 + Math.ceil(size / 512) * 512;
+  }
+  return false;
 }
 
 async function openLocked(

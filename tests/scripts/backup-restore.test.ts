@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import type { Express } from 'express';
 import pg from 'pg';
@@ -227,7 +228,7 @@ describe(`npm run backup / npm run restore (${TEST_ENGINE})`, () => {
 
     const refused = await runInProcess(runRestoreCommand, [backupFile], targetEnv);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^restore failed: .*already (has \d+ tables|holds a database).*: pass --force/);
+    expect(refused.stderr).toMatch(/^restore failed: .*already (has \d+ tables|holds a database).*: pass --force.*\n$/);
     const unchanged = await openTarget(targetEnv);
     expect(await tableCounts(unchanged.db)).toEqual(withoutService);
     await unchanged.close();
@@ -260,6 +261,15 @@ describe(`npm run backup / npm run restore (${TEST_ENGINE})`, () => {
     fs.writeFileSync(junk, 'hello');
     const notBackup = await runInProcess(runRestoreCommand, [junk, '--force'], targetEnv);
     expect(notBackup).toMatchObject({ code: 1, stderr: expect.stringMatching(/is not a Signpost backup/) });
+    if (embedded) {
+      // A gzip file that is not a data directory is refused before anything is moved aside.
+      const gz = path.join(work, 'junk.tar.gz');
+      fs.writeFileSync(gz, zlib.gzipSync('not a tarball'));
+      const before = fs.readdirSync(targetEnv.DATA_DIR!).sort();
+      const refused = await runInProcess(runRestoreCommand, [gz, '--force'], targetEnv);
+      expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/not a backup of an embedded Signpost/) });
+      expect(fs.readdirSync(targetEnv.DATA_DIR!).sort()).toEqual(before);
+    }
   });
 
   it('prints usage with --help and rejects unknown options', async () => {
