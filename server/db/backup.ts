@@ -210,7 +210,7 @@ export async function restore(
     } finally {
       await before.close();
     }
-    log(`backup: restoring ${file} with pg_restore in one transaction`);
+    log(`restore: restoring ${file} with pg_restore in one transaction`);
     await runTool(
       'pg_restore',
       [
