@@ -311,7 +311,7 @@ describe(`npm run backup / npm run restore (${TEST_ENGINE})`, () => {
   });
 
   itServer(
-    'names pg_dump when it is not installed',
+    'names pg_dump when it is not installed or older than the server',
     async () => {
       const res = await runScript('backup', [path.join(work, 'nopgdump.dump')], {
         ...sourceEnv,
@@ -320,6 +320,18 @@ describe(`npm run backup / npm run restore (${TEST_ENGINE})`, () => {
       expect(res.code).toBe(1);
       expect(res.stderr).toMatch(/^backup failed: pg_dump was not found on PATH: install the PostgreSQL client tools/m);
       expect(fs.existsSync(path.join(work, 'nopgdump.dump'))).toBe(false);
+
+      // A pg_dump older than the server cannot dump it: refused before dumping, naming both versions.
+      const bin = path.join(work, 'old-bin');
+      fs.mkdirSync(bin);
+      fs.writeFileSync(path.join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n', { mode: 0o755 });
+      const old = await runScript('backup', [path.join(work, 'old.dump')], {
+        ...sourceEnv,
+        PATH: `${bin}:${process.env.PATH ?? ''}`,
+      });
+      expect(old.code).toBe(1);
+      expect(old.stderr).toMatch(/^backup failed: pg_dump 9\.6 cannot dump a PostgreSQL \d+ server: install/m);
+      expect(fs.existsSync(path.join(work, 'old.dump'))).toBe(false);
     },
     120_000,
   );
