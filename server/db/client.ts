@@ -106,6 +106,17 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Connection pool size for the server engine. Default 10. */
   poolSize?: number;
+  /**
+   * Embedded only: called with the database folder once the data-directory lock is held and before PGlite opens it
+   * (restore moves the old folder aside here). The returned function, if any, is called if opening then fails, still
+   * under the lock (restore puts the old folder back).
+   */
+  beforeOpen?: (pgliteDir: string) => (() => void) | void;
+}
+
+/** Folder of the embedded database inside a DATA_DIR (the lock file sits beside it). */
+export function embeddedDir(dataDir: string): string {
+  return path.resolve(dataDir, 'pglite');
 }
 
 /** Runs raw SQL and returns its rows, the same on both engines. */
@@ -192,10 +203,17 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function openEmbedded(opts: OpenOptions): Promise<Database> {
   let lock: DirLock | undefined;
   let dataDir: string | undefined;
+  let undo: (() => void) | void = undefined;
   if (opts.dataDir) {
     lock = lockDataDir(opts.dataDir);
-    dataDir = path.resolve(opts.dataDir, 'pglite');
-    fs.mkdirSync(dataDir, { recursive: true });
+    dataDir = embeddedDir(opts.dataDir);
+    try {
+      undo = opts.beforeOpen?.(dataDir);
+      fs.mkdirSync(dataDir, { recursive: true });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
   }
   let client: PGlite;
   try {
@@ -210,7 +228,11 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
         : {}),
     });
   } catch (err) {
-    lock?.release();
+    try {
+      undo?.();
+    } finally {
+      lock?.release();
+    }
     throw err;
   }
   // Time queries at the driver: drizzle calls client.query, and tx.query inside client.transaction.
