@@ -69,10 +69,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   };
   if (appError?.isPublic && appError.options.errors) body.errors = appError.options.errors;
   if (appError?.isPublic && appError.options.extra) Object.assign(body, appError.options.extra);
-  if (status === 503 || status === 429) {
+  if ((status === 503 || status === 429) && !res.getHeader('Retry-After')) {
+    // Every 503 says when to come back (RFC 9110 §10.2.3); 429s say it when the limiter knows.
     const retryAfter = appError?.options.extra?.retryAfterSeconds;
-    if (typeof retryAfter === 'number' && !res.getHeader('Retry-After'))
-      res.setHeader('Retry-After', String(retryAfter));
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
+    else if (status === 503) res.setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
   }
   res.status(status).type('application/problem+json').json(body);
 };
