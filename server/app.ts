@@ -22,6 +22,7 @@ import { apiDocsRouter } from './features/apidocs';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
 import { perMinuteLimit } from './middleware/rateLimit';
+import { rejectUnsafeInput } from './middleware/safeInput';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression());
   app.use('/api', perMinuteLimit({ perMinute: deps.config.rateLimitApiPerMinute }));
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(rejectUnsafeInput);
   app.use(sessionMiddleware(deps.database.db));
   app.use(csrfProtection);
 
