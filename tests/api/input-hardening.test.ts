@@ -3,11 +3,14 @@
  * cookies, CSRF headers and CSV cells get a 400 (or no session) naming the field and the reason, never a 500, and
  * nothing is written.
  */
+import net from 'node:net';
 import request from 'supertest';
+import { schema } from '../../server/db';
+import * as fx from '../helpers/referenceFixture';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { signedInAs, type AuthHeaders } from '../helpers/auth';
 import { countRows, createOrganization, seedGeography, serviceBody, snapshotDirectory } from '../helpers/directory';
-import { CLEAN_CSV, TEST_MAP, insertFixturePostcodes } from '../helpers/imports';
+import { CLEAN_CSV, TEST_MAP } from '../helpers/imports';
 import { MAX_INPUT_DEPTH } from '../../server/middleware/safeInput';
 
 let t: TestApp;
@@ -19,7 +22,11 @@ beforeAll(async () => {
   t = await buildTestApp();
   const db = t.database.db;
   await seedGeography(db);
-  await insertFixturePostcodes(db).catch(() => undefined); // M13 9PL is in both fixtures
+  // The import fixture's postcodes, except M13 9PL which seedGeography already added.
+  for (const p of fx.POSTCODES.filter((p) => p.postcode !== 'M13 9PL'))
+    await db
+      .insert(schema.postcodes)
+      .values({ key: p.postcode.replace(/\s+/g, ''), postcode: p.postcode, lat: p.lat, lng: p.lng });
   orgId = (await createOrganization(db)).id;
   admin = (await signedInAs(db, { role: 'admin' })).headers;
   editor = (await signedInAs(db, { role: 'vcse_editor', organizationIds: [orgId] })).headers;
@@ -44,14 +51,30 @@ describe('malformed cookies and CSRF headers', () => {
     }
   });
 
-  it('when the CSRF header has non-ASCII characters of the right length, then 403 csrf_failed, not a 500', async () => {
-    const length = admin['x-csrf-token'].length;
-    const res = await request(t.app)
-      .post('/api/organizations')
-      .set('Cookie', admin.Cookie)
-      .set('x-csrf-token', 'é'.repeat(length))
-      .send({ name: 'Should not exist' });
-    expect(problem(res)).toMatchObject({ status: 403, code: 'csrf_failed' });
+  it('when the CSRF header has non-ASCII bytes of the right length, then 403 csrf_failed, not a 500', async () => {
+    // Raw bytes (0xE9, é in latin1): the server reads as many characters as the token has, but twice the UTF-8 bytes.
+    const server = t.app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    const head =
+      `POST /api/organizations HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nCookie: ${admin.Cookie}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\nx-csrf-token: `;
+    const bytes = Buffer.concat([
+      Buffer.from(head, 'latin1'),
+      Buffer.alloc(admin['x-csrf-token'].length, 0xe9),
+      Buffer.from('\r\n\r\n{}', 'latin1'),
+    ]);
+    const response = await new Promise<string>((resolve, reject) => {
+      // write, not end: a half-closed socket may be dropped before the (asynchronous) answer is written.
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    await new Promise((resolve) => server.close(resolve));
+    expect(response.split('\r\n')[0]).toBe('HTTP/1.1 403 Forbidden');
+    expect(response).toContain('"code":"csrf_failed"');
     expect(await countRows(t.database.db, 'organizations')).toBe(1);
   });
 });
