@@ -17,6 +17,30 @@ const LEAFLET = ['leaflet', 'react-leaflet', 'leaflet/*'];
 
 const restrict = (patterns) => ['error', { patterns }];
 
+// No HTML strings into the DOM: names come from organisations and imported feeds. Leaflet parses a string given as
+// tooltip, popup, icon html or attribution; hand it an element from client/map/dom.ts built in place instead.
+const BUILD_NODES = 'Build DOM with textElement/linkElement/textTooltip (client/map/dom.ts), never an HTML string.';
+const LEAFLET_CONTENT = /^(bindTooltip|bindPopup|setContent|setTooltipContent|setPopupContent)$/;
+const NOT_BUILT_IN_PLACE = /^(?!CallExpression$|ArrowFunctionExpression$|FunctionExpression$)/;
+const NO_HTML_STRINGS = [
+  { selector: 'MemberExpression[property.name=/^(innerHTML|outerHTML)$/]', message: BUILD_NODES },
+  { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: BUILD_NODES },
+  { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: BUILD_NODES },
+  {
+    selector: `CallExpression[callee.property.name=${LEAFLET_CONTENT}][arguments.0.type=${NOT_BUILT_IN_PLACE}]`,
+    message: `Leaflet puts string content in with innerHTML: pass a call that builds the element. ${BUILD_NODES}`,
+  },
+  {
+    selector: `Property[key.name='html'][value.type=${NOT_BUILT_IN_PLACE}]`,
+    message: `divIcon puts string html in with innerHTML: pass a call that builds the element. ${BUILD_NODES}`,
+  },
+  {
+    selector: "JSXAttribute[name.name='attribution'], CallExpression[callee.property.name='addAttribution']",
+    message:
+      "Leaflet's attribution control uses innerHTML: use AttributionControl (client/map/AttributionControl.tsx).",
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -77,6 +101,7 @@ export default tseslint.config(
           message: 'client/ runs in the browser: call the API instead.',
         },
       ]),
+      'no-restricted-syntax': ['error', ...NO_HTML_STRINGS],
     },
   },
   {

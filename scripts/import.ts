@@ -166,7 +166,18 @@ export function formatOrukReport(r: OrukImportReport): string {
 }
 
 /** Runs `oruk` against an open database; returns the exit code (1 when records were rejected without --skip-invalid). */
-export async function runOrukCommand({ db, argv, out, err }: { db: Db; argv: string[] } & Output): Promise<number> {
+export async function runOrukCommand({
+  db,
+  argv,
+  out,
+  err,
+  outboundAllow,
+}: {
+  db: Db;
+  argv: string[];
+  /** OUTBOUND_ALLOW (config.outboundAllow): non-public hosts and CIDRs a feed URL may point at. Default none. */
+  outboundAllow?: readonly string[];
+} & Output): Promise<number> {
   let source: string | undefined;
   let dryRun = false;
   let skipInvalid = false;
@@ -185,7 +196,7 @@ export async function runOrukCommand({ db, argv, out, err }: { db: Db; argv: str
   const started = Date.now();
   let report: OrukImportReport;
   try {
-    report = await importOrukFeed({ db, source, dryRun, skipInvalid, actorUserId: null });
+    report = await importOrukFeed({ db, source, dryRun, skipInvalid, actorUserId: null, outboundAllow });
   } catch (e) {
     if (e instanceof OrukSourceError) {
       err(`${e.message}\nNothing was written.\n`);
@@ -215,6 +226,7 @@ async function main() {
       out: (t) => process.stdout.write(t),
       err: (t) => process.stderr.write(t),
       progress: process.stdout.isTTY,
+      outboundAllow: config.outboundAllow,
     });
   } finally {
     await database.close();

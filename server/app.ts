@@ -21,6 +21,7 @@ import { gapsRouter } from './features/gaps';
 import { apiDocsRouter } from './features/apidocs';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
+import { createMetrics, metricsRouter } from './features/metrics';
 import { perMinuteLimit } from './middleware/rateLimit';
 import { rejectUnsafeInput } from './middleware/safeInput';
 
@@ -38,6 +39,8 @@ export interface AppDeps {
   startupStatus?: StartupStatus;
   /** Outgoing email; default built from config (SMTP_URL, or record-only when unset). */
   mailer?: Mailer;
+  /** Waits `ms` milliseconds (sign-in slow-down); default a timer. Tests pass a recorder to observe waits without waiting. */
+  sleep?: (ms: number) => Promise<void>;
   /** Services per batch of the whole-directory exports; default 500. Tests use a small one to exercise several. */
   exportBatchSize?: number;
 }
@@ -71,8 +74,12 @@ export function tileSources(tileUrl: string): string[] {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Who the client is (req.ip, the key of every per-address limit): by default the TCP peer; TRUST_PROXY opts in.
+  app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', 'strong');
+  // First, so that every response is timed, 429 refusals included.
+  const metrics = createMetrics(deps);
+  app.use(metrics.httpMiddleware);
 
   app.use(
     pinoHttp({
@@ -83,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     }),
   );
   app.use(
@@ -104,15 +111,30 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(compression());
-  app.use('/api', perMinuteLimit({ perMinute: deps.config.rateLimitApiPerMinute }));
+  // Browsing fails open: a database outage must not turn every API request into an error because of the limiter.
+  app.use(
+    '/api',
+    perMinuteLimit({
+      db: deps.database.db,
+      logger: deps.logger,
+      name: 'api',
+      perMinute: deps.config.rateLimitApiPerMinute,
+      onStoreError: 'allow',
+    }),
+  );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
   app.use(rejectUnsafeInput);
   app.use(sessionMiddleware(deps.database.db));
   app.use(csrfProtection);
 
   app.use(healthRouter(deps));
+  app.use(metricsRouter(deps, metrics.registry));
   app.get('/api/config', (_req, res) => {
-    res.json({ tileUrl: deps.config.tileUrl, tileAttribution: deps.config.tileAttribution });
+    res.json({
+      tileUrl: deps.config.tileUrl,
+      tileAttribution: deps.config.tileAttribution,
+      devOutbox: deps.config.devOutbox,
+    });
   });
   app.use(areasRouter(deps));
   // Before the directory: its /api/services/:id would otherwise swallow /api/services/search and /map.

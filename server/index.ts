@@ -5,7 +5,7 @@ import { createLogger } from './logger';
 import { sql } from 'drizzle-orm';
 import { openDatabase, DataDirLockedError, query, type Database } from './db';
 import { createApp, type StartupStatus } from './app';
-import { importReferenceData, isReferenceDataEmpty } from './features/areas';
+import { importReferenceData, referenceDatasetStates } from './features/areas';
 import { createMailer } from './features/email';
 import { scheduleCapacityNudges } from './features/nudges';
 
@@ -24,6 +24,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (config.hostExplicit && config.nodeEnv !== 'production') {
+    logger.warn(
+      { host: config.host, nodeEnv: config.nodeEnv },
+      `HOST=${config.host} is set outside production: Signpost is reachable from other machines with development defaults (random session secret per start, no HTTPS-only cookies). Set NODE_ENV=production for a shared server.`,
+    );
+  }
   let database: Database;
   try {
     database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -41,7 +47,19 @@ async function main(): Promise<void> {
   logger.info('migrations applied');
 
   const startupStatus: StartupStatus = { state: 'ready' };
-  const needsReference = config.referenceData === 'auto' && (await isReferenceDataEmpty(database.db));
+  // Every dataset is checked against the bundled files: a first start, a load killed part-way (each dataset commits
+  // with its record, so a record means complete) or newer bundled files all reload what is missing, with no operator step.
+  const toLoad =
+    config.referenceData === 'auto'
+      ? (await referenceDatasetStates(database.db, config.referenceDataDir)).filter((d) => d.state !== 'loaded')
+      : [];
+  const needsReference = toLoad.length > 0;
+  if (needsReference) {
+    logger.info(
+      { datasets: toLoad.map((d) => ({ dataset: d.dataset, state: d.state })) },
+      `reference datasets to load: ${toLoad.map((d) => `${d.dataset} (${d.state})`).join(', ')}`,
+    );
+  }
   if (needsReference) startupStatus.state = 'loading_reference_data';
   const app = createApp({ config, logger, database, startupStatus });
   const server: Server = app.listen(config.port, config.host);
@@ -64,10 +82,11 @@ async function main(): Promise<void> {
   if (needsReference) {
     // First start: load England's reference data while already serving /healthz and a "loading" /readyz.
     const loadStarted = performance.now();
-    logger.info('empty database: loading reference data (first start only, about 2–3 minutes)');
+    logger.info(`loading reference data (${toLoad.length} datasets; a whole first load takes about 2–3 minutes)`);
     let lastLogged = '';
     importReferenceData({
       db: database.db,
+      dataRoot: config.referenceDataDir,
       onProgress: ({ step, done, total }) => {
         const percent = total ? Math.floor((done / total) * 100) : 0;
         Object.assign(startupStatus, { step, percent });
@@ -79,6 +98,10 @@ async function main(): Promise<void> {
       },
     })
       .then(async (results) => {
+        const missing = (await referenceDatasetStates(database.db, config.referenceDataDir)).filter(
+          (d) => d.state !== 'loaded',
+        );
+        if (missing.length) throw new Error(`still not loaded: ${missing.map((d) => d.dataset).join(', ')}`);
         Object.assign(startupStatus, { state: 'ready', step: undefined, percent: undefined });
         const seconds = Number(((performance.now() - loadStarted) / 1000).toFixed(1));
         logger.info(
@@ -91,7 +114,7 @@ async function main(): Promise<void> {
         Object.assign(startupStatus, { state: 'failed', error: err instanceof Error ? err.message : String(err) });
         logger.error(
           { err },
-          'reference data failed to load; fix the data and restart (nothing partial was kept for the failed step)',
+          'reference data failed to load; fix the data and restart (datasets already committed are kept; the failed one is not)',
         );
       });
   }

@@ -5,8 +5,10 @@ import { getJson } from './client';
 export interface AppConfigDto {
   /** Map tile URL template with {z}/{x}/{y} (and optionally {s}) placeholders. */
   tileUrl: string;
-  /** HTML attribution the tile provider requires to be shown on the map. */
+  /** Attribution the tile provider requires on the map: an HTML fragment of which only text and http(s) links are shown. */
   tileAttribution: string;
+  /** Whether the development outbox is on (DEV_OUTBOX=on, never in production). */
+  devOutbox: boolean;
 }
 
 /** Fetches the runtime configuration; throws ApiError when it cannot be read. */

@@ -5,6 +5,7 @@ import { MapContainer, TileLayer } from 'react-leaflet';
 import 'leaflet/dist/leaflet.css';
 import { useAppConfig } from '../hooks/useAppConfig';
 import { applyBundledMarkerIcons } from './defaultMarkerIcon';
+import { AttributionControl } from './AttributionControl';
 
 applyBundledMarkerIcons();
 
@@ -76,8 +77,10 @@ export function BaseMap({ ariaLabel = 'Map of England', className, children, zoo
         zoomSnap={zoomSnap}
         keyboard
         scrollWheelZoom={false}
+        attributionControl={false}
       >
-        <TileLayer url={configState.config.tileUrl} attribution={configState.config.tileAttribution} />
+        <TileLayer url={configState.config.tileUrl} />
+        <AttributionControl fragment={configState.config.tileAttribution} />
         {children}
       </MapContainer>
     </>

@@ -9,6 +9,7 @@ import { useMap } from 'react-leaflet';
 import type { CapacityFreshness, CapacityStatus } from '@shared/capacity';
 import { clusterCountText, clusterLabel, markerStyleOf } from '../find/markers';
 import { iconElement } from './markerIcon';
+import { textTooltip } from './dom';
 
 /** A point of the need map's overlays. */
 export type NeedMapPoint =
@@ -75,7 +76,8 @@ export function NeedPointsLayer({ points }: { points: readonly NeedMapPoint[] })
         });
       }
       m.addTo(layer);
-      m.bindTooltip(label);
+      // Names come from organisations and imported feeds: a text node, never an HTML string (Leaflet would parse it).
+      m.bindTooltip(textTooltip(label));
       const element = m.getElement();
       element?.setAttribute('role', 'img');
       element?.setAttribute('aria-label', label);

@@ -6,6 +6,7 @@
  */
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { iconElement } from './markerIcon';
+import { linkElement, textElement } from './dom';
 import { divIcon, latLngBounds, layerGroup, marker, type LayerGroup, type Marker } from 'leaflet';
 import { useMap } from 'react-leaflet';
 import type { CapacityFreshness, CapacityStatus } from '@shared/capacity';
@@ -76,6 +77,16 @@ function resultIcon(status: CapacityStatus | null, freshness: CapacityFreshness 
       iconAnchor: [size / 2, size / 2],
     }),
   };
+}
+
+/** Popup of a service that is not in the results: its name and capacity, and a link to its page. */
+function servicePopup(title: string, serviceId: string): HTMLElement {
+  const popup = document.createElement('div');
+  popup.append(
+    textElement('p', title, 'nhsuk-body-s nhsuk-u-margin-bottom-1'),
+    linkElement(`/services/${encodeURIComponent(serviceId)}`, 'View service'),
+  );
+  return popup;
 }
 
 /** Draws the layers; lives inside the map. */
@@ -181,15 +192,7 @@ function ServicesLayers({
       const m = marker([f.lat, f.lng], { icon, keyboard: false }).addTo(group);
       m.getElement()?.setAttribute('role', 'img');
       m.getElement()?.setAttribute('aria-label', `${f.name}: ${label}`);
-      const popup = document.createElement('div');
-      const title = document.createElement('p');
-      title.className = 'nhsuk-body-s nhsuk-u-margin-bottom-1';
-      title.textContent = `${f.name} (${label})`;
-      const link = document.createElement('a');
-      link.href = `/services/${encodeURIComponent(f.serviceId)}`;
-      link.textContent = 'View service';
-      popup.append(title, link);
-      m.bindPopup(popup);
+      m.bindPopup(servicePopup(`${f.name} (${label})`, f.serviceId));
     }
   }, [map, features, results]);
 

@@ -1,5 +1,7 @@
 /** Builds the DOM of a map tooltip from plain text (never HTML strings, so names from data cannot inject markup). */
 
+import { textElement } from './dom';
+
 /** What a tooltip shows: a title and label/value lines. */
 export interface TooltipContent {
   /** First line, in bold, e.g. the PCN name. */
@@ -14,26 +16,14 @@ export interface TooltipContent {
 export function tooltipElement(content: TooltipContent): HTMLElement {
   const root = document.createElement('div');
   root.className = 'signpost-map-tooltip__content';
-  const title = document.createElement('strong');
-  title.className = 'signpost-map-tooltip__title';
-  title.textContent = content.title;
-  root.append(title);
-  if (content.subtitle) {
-    const subtitle = document.createElement('span');
-    subtitle.className = 'signpost-map-tooltip__subtitle';
-    subtitle.textContent = content.subtitle;
-    root.append(subtitle);
-  }
+  root.append(textElement('strong', content.title, 'signpost-map-tooltip__title'));
+  if (content.subtitle) root.append(textElement('span', content.subtitle, 'signpost-map-tooltip__subtitle'));
   const list = document.createElement('dl');
   list.className = 'signpost-map-tooltip__figures';
   for (const row of content.rows) {
     const line = document.createElement('div');
     if (row.isEmphasised) line.className = 'signpost-map-tooltip__figure--emphasised';
-    const term = document.createElement('dt');
-    term.textContent = row.label;
-    const value = document.createElement('dd');
-    value.textContent = row.value;
-    line.append(term, value);
+    line.append(textElement('dt', row.label), textElement('dd', row.value));
     list.append(line);
   }
   root.append(list);

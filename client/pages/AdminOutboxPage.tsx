@@ -16,7 +16,7 @@ interface OutboxEmail {
   createdAt: string;
 }
 
-/** Lists the outbox (development, or admins in test); in production the API refuses. */
+/** Lists the outbox for admins when the server runs with DEV_OUTBOX=on (never in production). */
 export function AdminOutboxPage() {
   usePageTitle('Dev outbox');
   const [emails, setEmails] = useState<OutboxEmail[] | null>(null);
@@ -24,7 +24,15 @@ export function AdminOutboxPage() {
   useEffect(() => {
     sendJson<{ emails: OutboxEmail[] }>('GET', '/api/dev/outbox')
       .then(({ body }) => setEmails(body.emails))
-      .catch((e: unknown) => setError(e instanceof ApiError ? e.detail : 'The outbox could not be loaded'));
+      .catch((e: unknown) =>
+        setError(
+          e instanceof ApiError && e.status === 404
+            ? 'The dev outbox is off. Start Signpost with DEV_OUTBOX=on to see the emails it sends (never in production).'
+            : e instanceof ApiError
+              ? e.detail
+              : 'The outbox could not be loaded',
+        ),
+      );
   }, []);
   return (
     <>

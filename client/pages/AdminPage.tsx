@@ -12,6 +12,7 @@ import { formatDateTime } from '../capacity/format';
 import { useSession } from '../hooks/useSession';
 import { TableHead } from '../components/TableHead';
 import { AdminOnly } from '../components/AdminOnly';
+import { useAppConfig } from '../hooks/useAppConfig';
 
 interface PendingOrganization {
   id: string;
@@ -58,6 +59,7 @@ export function AdminPage() {
 
 function AdminContent() {
   const { csrfToken } = useSession();
+  const appConfig = useAppConfig();
   const [users, setUsers] = useState<AdminUser[] | null>(null);
   const [orgs, setOrgs] = useState<PendingOrganization[] | null>(null);
   const [claims, setClaims] = useState<Claim[] | null>(null);
@@ -148,9 +150,11 @@ function AdminContent() {
     <>
       {problems.length > 0 && <ErrorSummary problems={problems} />}
       <PageHeading caption="Signpost administration">Admin</PageHeading>
-      <p>
-        <Link to="/admin/outbox">Dev outbox</Link> – emails Signpost has sent (invites, resets, capacity reminders).
-      </p>
+      {appConfig.status === 'ready' && appConfig.config.devOutbox && (
+        <p>
+          <Link to="/admin/outbox">Dev outbox</Link> – emails Signpost has sent (invites, resets, capacity reminders).
+        </p>
+      )}
       <ul className="nhsuk-list">
         <li>
           <Link to="/admin/taxonomy">Taxonomy</Link> – add, rename and delete the terms services are filed under.

@@ -32,8 +32,11 @@ export async function openBenchDatabase(engine: 'pglite' | 'postgres'): Promise<
   return database;
 }
 
-/** Serves the real app on a free loopback port. */
-export async function serve(database: Database): Promise<{ url: string; close: () => Promise<void> }> {
+/** Serves the real app on a free loopback port; `env` overrides its configuration. */
+export async function serve(
+  database: Database,
+  env: Record<string, string> = {},
+): Promise<{ url: string; close: () => Promise<void> }> {
   const config = loadConfig({
     NODE_ENV: 'production',
     SESSION_SECRET: 'x'.repeat(32),
@@ -41,6 +44,7 @@ export async function serve(database: Database): Promise<{ url: string; close: (
     REFERENCE_DATA: 'skip',
     // Benchmarks hammer the API from one address: measure the app, not the rate limiter.
     RATE_LIMIT_API_PER_MINUTE: '0',
+    ...env,
   });
   const app = createApp({ config, logger: createLogger('silent'), database });
   const server = app.listen(0, '127.0.0.1');

@@ -41,6 +41,59 @@ export interface Database {
   close(): Promise<void>;
   /** Dumps the embedded database as a gzipped tarball (tests use it as a template). Embedded only. */
   dump?(): Promise<Blob>;
+  /** Adds an observer told of every query's duration (for metrics); returns a function that removes it. */
+  observeQueries(observer: QueryObserver): () => void;
+  /** The server engine's connection pool right now; absent on the embedded engine (one in-process connection). */
+  poolStats?(): PoolStats;
+}
+
+/** Told of each finished query: how long it took in seconds and whether it succeeded. Must not throw. */
+export type QueryObserver = (seconds: number, ok: boolean) => void;
+
+/** Connections of the server engine's pool. */
+export interface PoolStats {
+  /** Open connections, idle or in use. */
+  total: number;
+  /** Open connections not in use. */
+  idle: number;
+  /** Queries (or transactions) waiting for a connection. */
+  waiting: number;
+}
+
+/** The observers of one database, and a wrapper that times a driver method returning a promise. */
+function queryObservers() {
+  const observers = new Set<QueryObserver>();
+  const report = (started: number, ok: boolean) => {
+    const seconds = (performance.now() - started) / 1000;
+    for (const observer of observers) {
+      try {
+        observer(seconds, ok);
+      } catch {
+        // An observer's bug must never fail a query.
+      }
+    }
+  };
+  return {
+    observe(observer: QueryObserver): () => void {
+      observers.add(observer);
+      return () => observers.delete(observer);
+    },
+    /** Wraps `fn` so that every call returning a promise reports its duration; other calls pass through untimed. */
+    timed<F extends (...args: never[]) => unknown>(fn: F): F {
+      return ((...args: Parameters<F>) => {
+        if (observers.size === 0) return fn(...args);
+        const started = performance.now();
+        const result = fn(...args);
+        if (result instanceof Promise) {
+          result.then(
+            () => report(started, true),
+            () => report(started, false),
+          );
+        }
+        return result;
+      }) as F;
+    },
+  };
 }
 
 /** Options for openDatabase. */
@@ -53,6 +106,17 @@ export interface OpenOptions {
   loadDataDir?: Blob;
   /** Connection pool size for the server engine. Default 10. */
   poolSize?: number;
+  /**
+   * Embedded only: called with the database folder once the data-directory lock is held and before PGlite opens it
+   * (restore moves the old folder aside here). The returned function, if any, is called if opening then fails, still
+   * under the lock (restore puts the old folder back).
+   */
+  beforeOpen?: (pgliteDir: string) => (() => void) | void;
+}
+
+/** Folder of the embedded database inside a DATA_DIR (the lock file sits beside it). */
+export function embeddedDir(dataDir: string): string {
+  return path.resolve(dataDir, 'pglite');
 }
 
 /** Runs raw SQL and returns its rows, the same on both engines. */
@@ -99,6 +163,38 @@ async function appliedMigrations(db: Db): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** Node network error codes that mean the database server cannot be reached right now. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+/** SQLSTATEs of a database that is down, restarting or full: class 08 (connection), 57P01–57P03, 53300. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is clos(ed|ing)|Cannot use a pool after calling end/i;
+
+/**
+ * Whether an error (or any error in its `cause` chain, as drizzle wraps driver errors) means the database is
+ * unavailable — down, restarting, unreachable or out of connections — rather than a bug: callers answer 503.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+  }
+  return false;
+}
+
+/** How long the server engine waits for a pooled connection before the request gets a 503 (never hangs). */
+export const CONNECT_TIMEOUT_MS = 5_000;
+
 /** Opens the database chosen by the options. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   return opts.databaseUrl ? openServer(opts.databaseUrl, opts.poolSize ?? 10) : openEmbedded(opts);
@@ -107,10 +203,17 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 async function openEmbedded(opts: OpenOptions): Promise<Database> {
   let lock: DirLock | undefined;
   let dataDir: string | undefined;
+  let undo: (() => void) | void = undefined;
   if (opts.dataDir) {
     lock = lockDataDir(opts.dataDir);
-    dataDir = path.resolve(opts.dataDir, 'pglite');
-    fs.mkdirSync(dataDir, { recursive: true });
+    dataDir = embeddedDir(opts.dataDir);
+    try {
+      undo = opts.beforeOpen?.(dataDir);
+      fs.mkdirSync(dataDir, { recursive: true });
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
   }
   let client: PGlite;
   try {
@@ -125,14 +228,29 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
         : {}),
     });
   } catch (err) {
-    lock?.release();
+    try {
+      undo?.();
+    } finally {
+      lock?.release();
+    }
     throw err;
   }
+  // Time queries at the driver: drizzle calls client.query, and tx.query inside client.transaction.
+  const timing = queryObservers();
+  const pglite = client;
+  pglite.query = timing.timed(pglite.query.bind(pglite));
+  const transaction = pglite.transaction.bind(pglite);
+  pglite.transaction = ((callback: Parameters<PGlite['transaction']>[0]) =>
+    transaction((tx) => {
+      tx.query = timing.timed(tx.query);
+      return callback(tx);
+    })) as PGlite['transaction'];
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let closed = false;
   return {
     db,
     engine: 'pglite',
+    observeQueries: timing.observe,
     async migrate() {
       await migratePglite(db as never, { migrationsFolder: MIGRATIONS_FOLDER });
     },
@@ -156,10 +274,17 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
 }
 
 async function openServer(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   // An idle connection closed by the server (restart, failover) must not crash the process: the pool drops it and
   // opens a new one; queries in flight still get their own errors.
   pool.on('error', () => undefined);
+  // Time queries at the driver: drizzle calls pool.query (which runs client.query with a callback, untimed here),
+  // and client.query with promises on a connection checked out for a transaction.
+  const timing = queryObservers();
+  pool.query = timing.timed(pool.query.bind(pool)) as typeof pool.query;
+  pool.on('connect', (client) => {
+    client.query = timing.timed(client.query.bind(client)) as typeof client.query;
+  });
   // Fail fast with a clear message if the server is unreachable.
   const probe = await pool.connect();
   probe.release();
@@ -167,6 +292,8 @@ async function openServer(url: string, poolSize: number): Promise<Database> {
   return {
     db,
     engine: 'postgres',
+    observeQueries: timing.observe,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async migrate() {
       // Several app instances may start together: serialise migrations with an advisory lock.
       const conn = await pool.connect();

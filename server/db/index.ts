@@ -1,6 +1,6 @@
 /** Front door of the database layer. */
-export { openDatabase, query, queryPrepared, MIGRATIONS_FOLDER } from './client';
-export type { Database, Db, Engine, OpenOptions } from './client';
+export { openDatabase, query, queryPrepared, isDatabaseUnavailable, embeddedDir, MIGRATIONS_FOLDER } from './client';
+export type { Database, Db, Engine, OpenOptions, QueryObserver, PoolStats } from './client';
 export { DataDirLockedError } from './lock';
 export { bulkInsert, type BulkColumn } from './bulk';
 export * as schema from './schema';

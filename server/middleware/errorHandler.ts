@@ -1,6 +1,10 @@
 /** The one error handler: answers application/problem+json (RFC 9457) with a stable `code`; unknown errors become a 500 with no internals. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError } from '../errors';
+import { isDatabaseUnavailable } from '../db';
+
+/** Seconds a client is asked to wait (Retry-After) when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 interface BodyParserError {
   type?: string;
@@ -37,9 +41,18 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 
 /** Final error handler. */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const appError = err instanceof AppError ? err : (fromParserError(err as BodyParserError) ?? undefined);
+  const appError =
+    err instanceof AppError
+      ? err
+      : isDatabaseUnavailable(err)
+        ? new AppError(503, 'database_unavailable', 'The database is unavailable right now: please try again shortly', {
+            isPublic: true,
+            extra: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
+          })
+        : (fromParserError(err as BodyParserError) ?? undefined);
   const status = appError?.status ?? 500;
-  if (status >= 500) req.log?.error({ err }, 'request failed');
+  if (appError?.code === 'database_unavailable') req.log?.warn({ err }, 'database unavailable: answered 503');
+  else if (status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.info({ code: appError?.code, status }, 'request refused');
   if (res.headersSent) {
     res.end();
@@ -56,6 +69,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   };
   if (appError?.isPublic && appError.options.errors) body.errors = appError.options.errors;
   if (appError?.isPublic && appError.options.extra) Object.assign(body, appError.options.extra);
+  if (status === 503 || status === 429) {
+    const retryAfter = appError?.options.extra?.retryAfterSeconds;
+    if (typeof retryAfter === 'number' && !res.getHeader('Retry-After'))
+      res.setHeader('Retry-After', String(retryAfter));
+  }
   res.status(status).type('application/problem+json').json(body);
 };
 

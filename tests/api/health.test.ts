@@ -1,6 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import request from 'supertest';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { TEST_ENGINE } from '../helpers/db';
+import { STEPS, importReferenceData } from '../../server/features/areas';
+import { writeReferenceFixture } from '../helpers/referenceFixture';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -15,9 +20,11 @@ describe('health endpoints', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
-  it('when the database is migrated, then /readyz answers ready with the engine', async () => {
+  it('when the database is migrated and REFERENCE_DATA=skip, then /readyz answers ready and lists the datasets as missing', async () => {
     const res = await request(t.app).get('/readyz').expect(200);
-    expect(res.body).toEqual({ status: 'ready', engine: TEST_ENGINE });
+    expect(res.body).toMatchObject({ status: 'ready', engine: TEST_ENGINE });
+    expect(res.body.datasets.map((d: { dataset: string }) => d.dataset)).toEqual([...STEPS]);
+    expect(new Set(res.body.datasets.map((d: { state: string }) => d.state))).toEqual(new Set(['missing']));
   });
 
   it('when a migration is missing, then /readyz answers 503', async () => {
@@ -28,6 +35,51 @@ describe('health endpoints', () => {
     );
     const res = await request(t.app).get('/readyz').expect(503);
     expect(res.body.status).toBe('not_ready');
+  });
+});
+
+describe('/readyz and the reference datasets (REFERENCE_DATA=auto)', () => {
+  let auto: TestApp;
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-readyz-'));
+  beforeAll(async () => {
+    writeReferenceFixture(dataRoot);
+    auto = await buildTestApp({ REFERENCE_DATA: 'auto', REFERENCE_DATA_DIR: dataRoot });
+  }, 180_000); // a second database: generous on a loaded machine
+  afterAll(async () => {
+    await auto.close();
+    fs.rmSync(dataRoot, { recursive: true, force: true });
+  });
+  const states = (body: { datasets: { dataset: string; state: string }[] }) =>
+    Object.fromEntries(body.datasets.map((d) => [d.dataset, d.state]));
+
+  it('when no dataset is loaded, then it is not ready and says which are missing', async () => {
+    const res = await request(auto.app).get('/readyz').expect(503);
+    expect(res.body.status).toBe('not_ready');
+    expect(states(res.body)).toEqual(Object.fromEntries(STEPS.map((s) => [s, 'missing'])));
+  });
+
+  it('when only some datasets committed (a load killed part-way), then it is not ready and names the rest', async () => {
+    await importReferenceData({ db: auto.database.db, dataRoot, only: ['practices', 'boundaries'] });
+    const res = await request(auto.app).get('/readyz').expect(503);
+    expect(states(res.body)).toMatchObject({ practices: 'loaded', boundaries: 'loaded', postcodes: 'missing' });
+  });
+
+  it('when every dataset is loaded from the bundled files, then it is ready with rows and commit times', async () => {
+    await importReferenceData({ db: auto.database.db, dataRoot });
+    const res = await request(auto.app).get('/readyz').expect(200);
+    expect(states(res.body)).toEqual(Object.fromEntries(STEPS.map((s) => [s, 'loaded'])));
+    for (const d of res.body.datasets) {
+      expect(d.rows).toBeGreaterThan(0);
+      expect(Date.parse(d.completedAt)).not.toBeNaN();
+    }
+  });
+
+  it('when a dataset was recorded from other files, then it is outdated and not ready', async () => {
+    await auto.database.db.execute(
+      (await import('drizzle-orm')).sql`update dataset_imports set checksum = 'older-file' where dataset = 'workforce'`,
+    );
+    const res = await request(auto.app).get('/readyz').expect(503);
+    expect(states(res.body)).toMatchObject({ workforce: 'outdated', practices: 'loaded' });
   });
 });
 

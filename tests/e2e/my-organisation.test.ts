@@ -25,7 +25,7 @@ let admin: { email: string };
 
 beforeAll(async () => {
   assertClientBuilt();
-  app = await startApp();
+  app = await startApp({ DEV_OUTBOX: 'on' });
   const db = app.testApp.database.db;
   const org = await createOrganization(db, { name: 'Chorlton Good Neighbours' });
   const service = await createService(db, org.id, {

@@ -20,6 +20,19 @@ export async function createTestDatabase(): Promise<Database> {
     const blob = new Blob([fs.readFileSync(pgliteTemplatePath())]);
     return openDatabase({ loadDataDir: blob });
   }
+  const { url, drop } = await createServerTestDatabaseUrl();
+  const database = await openDatabase({ databaseUrl: url, poolSize: 20 });
+  return {
+    ...database,
+    async close() {
+      await database.close();
+      await drop();
+    },
+  };
+}
+
+/** Creates an isolated server database copied from the migrated template; returns its URL and how to drop it. */
+export async function createServerTestDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
   const templateUrl = postgresTemplateUrl();
   if (!templateUrl) throw new Error('TEST_DATABASE_URL is not set');
   const template = new URL(templateUrl).pathname.slice(1);
@@ -31,11 +44,9 @@ export async function createTestDatabase(): Promise<Database> {
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ databaseUrl: withDatabase(templateUrl, name), poolSize: 20 });
   return {
-    ...database,
-    async close() {
-      await database.close();
+    url: withDatabase(templateUrl, name),
+    async drop() {
       const drop = new pg.Client({ connectionString: withDatabase(templateUrl, 'postgres') });
       await drop.connect();
       await drop.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => drop.end());

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { query, type Database } from '../../server/db';
 import { runOrukCommand } from '../../scripts/import';
+import { loadConfig } from '../../server/config';
 import { createOrganization, seedGeography, snapshotDirectory } from '../helpers/directory';
 import { createTestDatabase } from '../helpers/db';
 import { seededId } from '../helpers/oruk';
@@ -32,10 +33,19 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function run(argv: string[]) {
+/** OUTBOUND_ALLOW letting the importer reach the loopback feed servers below (refused by default). */
+const ALLOW_LOOPBACK = loadConfig({ OUTBOUND_ALLOW: '127.0.0.1/32' }).outboundAllow;
+
+async function run(argv: string[], outboundAllow: string[] = []) {
   let out = '';
   let err = '';
-  const code = await runOrukCommand({ db: database.db, argv, out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await runOrukCommand({
+    db: database.db,
+    argv,
+    outboundAllow,
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+  });
   return { code, out, err };
 }
 
@@ -204,7 +214,7 @@ describe('a paged feed over HTTP', () => {
     const feed = await serveFeed(FEED, 5);
     try {
       const before = await snapshotDirectory(database.db);
-      const r = await run([feed.url]);
+      const r = await run([feed.url], ALLOW_LOOPBACK);
       expect(r.code).toBe(1);
       expect(r.out).toMatch(/12 services from 3 pages: 11 created, 0 updated, 0 skipped, 1 rejected/);
       expect(r.out).toContain(`services[6] (${seededId('feed-svc', 12)}) name: is required`);
@@ -221,7 +231,7 @@ describe('a paged feed over HTTP', () => {
     const feed = await serveFeed(GOOD, 4);
     try {
       const before = await snapshotDirectory(database.db);
-      const r = await run([`${feed.url}/services`, '--dry-run']);
+      const r = await run([`${feed.url}/services`, '--dry-run'], ALLOW_LOOPBACK);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/11 services from 3 pages: 11 created/);
       expect(r.out).toContain('Dry run: nothing was written.');
@@ -234,7 +244,7 @@ describe('a paged feed over HTTP', () => {
   it('with --skip-invalid: the good records are written (organisations, locations placed, schedules, taxonomy, capacity)', async () => {
     const feed = await serveFeed(FEED, 5);
     try {
-      const r = await run([feed.url, '--skip-invalid']);
+      const r = await run([feed.url, '--skip-invalid'], ALLOW_LOOPBACK);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(
         /12 services from 3 pages: 11 created, 0 updated, 0 skipped, 1 rejected \(organisations: 6 created/,
@@ -272,7 +282,7 @@ describe('a paged feed over HTTP', () => {
     const feed = await serveFeed(changed, 5);
     try {
       const before = await one<{ n: number }>(sql`select count(*)::int as n from services`);
-      const r = await run([feed.url]);
+      const r = await run([feed.url], ALLOW_LOOPBACK);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/11 services from 3 pages: 0 created, 11 updated, 0 skipped, 0 rejected/);
       expect(await one(sql`select count(*)::int as n from services`)).toEqual(before);
@@ -294,7 +304,7 @@ describe('a feed whose lists carry only one-to-one fields', () => {
     const services = [feedService(50), feedService(51)];
     const feed = await serveFeed(services, 1, { basicLists: true });
     try {
-      const r = await run([feed.url]);
+      const r = await run([feed.url], ALLOW_LOOPBACK);
       expect(r.out).toMatch(/2 services from 2 pages: 2 created/);
       expect(r.code).toBe(0);
       expect(feed.requests).toEqual(
@@ -346,8 +356,68 @@ describe('de-duplication and bad sources', () => {
     expect(r.err).toMatch(/is not JSON/);
     const closed = await serveFeed([], 5);
     await closed.close();
-    expect((await run([closed.url])).code).toBe(2);
+    expect((await run([closed.url], ALLOW_LOOPBACK)).code).toBe(2);
     expect((await run([])).code).toBe(2);
     expect((await run(['a.json', '--bogus'])).code).toBe(2);
+  });
+});
+
+describe('feed URLs on non-public addresses (SSRF)', () => {
+  const FEED = [feedService(60), feedService(61)];
+
+  it('a feed on 127.0.0.1 without OUTBOUND_ALLOW is refused naming url, nothing is fetched or written', async () => {
+    const feed = await serveFeed(FEED, 5);
+    try {
+      const before = await snapshotDirectory(database.db);
+      const r = await run([feed.url]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^url: points to a private or loopback address \(127\.0\.0\.1\)/);
+      expect(r.err).toContain('Nothing was written.');
+      expect(feed.requests).toEqual([]);
+      expect(await snapshotDirectory(database.db)).toEqual(before);
+      expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 60)}`)).toEqual({
+        n: 0,
+      });
+    } finally {
+      await feed.close();
+    }
+  });
+
+  it.each([
+    ['the metadata address', 'http://169.254.169.254/latest/meta-data/', /^url: points to a private or loopback/],
+    ['localhost', 'http://localhost:9/oruk', /^url: points to a private or loopback/],
+    ['a file: URL', 'file:///etc/passwd', /^Cannot read file:\/\/\/etc\/passwd/],
+  ])('%s is refused with exit 2 and nothing written', async (_name, url, message) => {
+    const before = await snapshotDirectory(database.db);
+    const r = await run([url]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(await snapshotDirectory(database.db)).toEqual(before);
+  });
+
+  it('a ".." segment in the feed URL is refused even when the host is allowed', async () => {
+    const feed = await serveFeed(FEED, 5);
+    try {
+      const r = await run([`${feed.url}/x/%2E%2E/services`], ALLOW_LOOPBACK);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^url: must not contain "\.\." path segments/);
+      expect(feed.requests).toEqual([]);
+    } finally {
+      await feed.close();
+    }
+  });
+
+  it('with OUTBOUND_ALLOW naming the loopback server, the same feed imports', async () => {
+    const feed = await serveFeed(FEED, 5);
+    try {
+      const r = await run([feed.url], ALLOW_LOOPBACK);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/2 services from 1 pages: 2 created/);
+      expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 60)}`)).toEqual({
+        n: 1,
+      });
+    } finally {
+      await feed.close();
+    }
   });
 });

@@ -5,3 +5,4 @@ export * from './directory';
 export * from './demand';
 export * from './gaps';
 export * from './search';
+export * from './rateLimits';

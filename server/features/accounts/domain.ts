@@ -11,18 +11,13 @@ import { recordAudit } from './audit';
 import { auditSnapshot, presentAdminUser, presentUser, type AdminUserDto, type UserDto } from './presenter';
 import * as repo from './repository';
 
-/** Consecutive failed sign-ins that lock an account. */
-export const MAX_FAILED_SIGN_INS = 5;
-/** How long a lockout lasts: 15 minutes, in milliseconds. */
-export const LOCKOUT_MS = 15 * 60 * 1000;
 /** How long a password-reset link works: 1 hour, in milliseconds. */
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 /** How long an invite link works: 7 days, in milliseconds. */
 export const INVITE_TOKEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** The one answer to every failed sign-in, so it reveals neither whether the account exists nor whether it is locked. */
-export const SIGN_IN_FAILED_MESSAGE =
-  'The email or password is wrong. After 5 wrong attempts an account is locked for 15 minutes.';
+/** The one answer to every failed sign-in, so it does not reveal whether the account exists. */
+export const SIGN_IN_FAILED_MESSAGE = 'The email or password is wrong.';
 
 const signInFailed = () => new AppError(401, 'sign_in_failed', SIGN_IN_FAILED_MESSAGE);
 const invalidToken = () => badField('token', 'is invalid, already used or expired: ask for a new link');
@@ -37,20 +32,22 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-/** Signs in with email and password; counts failures and locks the account after MAX_FAILED_SIGN_INS. */
+/**
+ * Signs in with email and password. Failures are counted on the account (shown to admins) but never lock it: an
+ * attacker who knows an email could otherwise lock its owner out. Guessing is throttled by the sign-in route instead
+ * (per address, per address-and-email pair, and a capped slow-down per email: ./throttle.ts).
+ */
 export async function signIn({
   db,
   email,
   password,
   previousToken,
-  now = new Date(),
 }: {
   db: Db;
   email: string;
   password: string;
   /** The session cookie already on the request, revoked on success (no session fixation). */
   previousToken?: string;
-  now?: Date;
 }): Promise<{ user: UserDto; session: NewSession }> {
   const user = await repo.findUserByEmail(db, email);
   if (!user || !user.passwordHash) {
@@ -60,23 +57,11 @@ export async function signIn({
   }
   const isCorrect = await verifyPassword(user.passwordHash, password);
   if (user.status !== 'active') throw signInFailed();
-  // Attempts while locked neither count nor succeed, so an attacker cannot extend a lockout indefinitely.
-  if (user.lockedUntil && user.lockedUntil > now) throw signInFailed();
   if (!isCorrect) {
-    const lockedUntil = new Date(now.getTime() + LOCKOUT_MS);
-    const { locked } = await repo.recordFailedSignIn(db, user.id, MAX_FAILED_SIGN_INS, lockedUntil);
-    if (locked) {
-      await recordAudit(db, {
-        actorUserId: null,
-        action: 'user.lock',
-        entityType: 'user',
-        entityId: user.id,
-        before: { lockedUntil: null },
-        after: { lockedUntil: lockedUntil.toISOString(), reason: `${MAX_FAILED_SIGN_INS} failed sign-ins` },
-      });
-    }
+    await repo.recordFailedSignIn(db, user.id);
     throw signInFailed();
   }
+  // Also clears a lock left by versions that locked accounts.
   if (user.failedSignIns > 0 || user.lockedUntil) await repo.clearFailedSignIns(db, user.id);
   if (previousToken) await revokeSession(db, previousToken);
   const session = await createSession(db, user.id);

@@ -16,11 +16,6 @@ export {
 export { hashPassword, verifyPassword, ARGON2_OPTIONS } from './password';
 export { recordAudit, type AuditEntry } from './audit';
 export { accountsRouter } from './routes';
-export {
-  MAX_FAILED_SIGN_INS,
-  LOCKOUT_MS,
-  RESET_TOKEN_TTL_MS,
-  INVITE_TOKEN_TTL_MS,
-  SIGN_IN_FAILED_MESSAGE,
-} from './domain';
+export { RESET_TOKEN_TTL_MS, INVITE_TOKEN_TTL_MS, SIGN_IN_FAILED_MESSAGE } from './domain';
+export * as signInThrottle from './throttle';
 export type { UserDto, AdminUserDto } from './presenter';

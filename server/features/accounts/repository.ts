@@ -101,25 +101,12 @@ export async function icbExists(db: Db, code: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/**
- * Records one failed sign-in atomically; on reaching `maxFailures` locks the account until `lockUntil` and
- * restarts the count. Returns whether this failure locked the account.
- */
-export async function recordFailedSignIn(
-  db: Db,
-  userId: string,
-  maxFailures: number,
-  lockUntil: Date,
-): Promise<{ locked: boolean }> {
-  const [row] = await db
+/** Adds one to the account's count of consecutive failed sign-ins (shown to admins; it never locks the account). */
+export async function recordFailedSignIn(db: Db, userId: string): Promise<void> {
+  await db
     .update(schema.users)
-    .set({
-      failedSignIns: sql`case when ${schema.users.failedSignIns} + 1 >= ${maxFailures} then 0 else ${schema.users.failedSignIns} + 1 end`,
-      lockedUntil: sql`case when ${schema.users.failedSignIns} + 1 >= ${maxFailures} then ${lockUntil.toISOString()}::timestamptz else ${schema.users.lockedUntil} end`,
-    })
-    .where(eq(schema.users.id, userId))
-    .returning({ failedSignIns: schema.users.failedSignIns, lockedUntil: schema.users.lockedUntil });
-  return { locked: row?.failedSignIns === 0 && row.lockedUntil?.getTime() === lockUntil.getTime() };
+    .set({ failedSignIns: sql`${schema.users.failedSignIns} + 1` })
+    .where(eq(schema.users.id, userId));
 }
 
 /** Clears the failed-sign-in count and any lockout. */

@@ -2,7 +2,9 @@
 import { Router, type RequestHandler, type Response } from 'express';
 import type { AppDeps } from '../../app';
 import { parseBody, parseOr400, parseQuery } from '../../middleware/validate';
-import { perMinuteLimit } from '../../middleware/rateLimit';
+import { dbRateLimit, perMinuteLimit } from '../../middleware/rateLimit';
+import { DbRateLimitStore } from '../../middleware/rateLimitStore';
+import { AppError } from '../../errors';
 import {
   AdminUserListQuery,
   ChangePasswordBody,
@@ -18,9 +20,12 @@ import { requireRole } from './actor';
 import { readCookie, SESSION_COOKIE, SESSION_TTL_MS } from './session';
 import type { NewSession } from './domain';
 import * as domain from './domain';
+import { ACCOUNT_WINDOW_MS, emailKey, PAIR_MAX_FAILURES, PAIR_WINDOW_MS, pairKey, signInDelayMs } from './throttle';
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The accounts router. */
-export function accountsRouter({ database, config, mailer: givenMailer, logger }: AppDeps): Router {
+export function accountsRouter({ database, config, mailer: givenMailer, logger, sleep = wait }: AppDeps): Router {
   const router = Router();
   const db = database.db;
   const mailer = givenMailer ?? createMailer(config);
@@ -32,13 +37,49 @@ export function accountsRouter({ database, config, mailer: givenMailer, logger }
   };
   const setSessionCookie = (res: Response, session: NewSession) =>
     res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, maxAge: SESSION_TTL_MS });
-  // Sign-in counts only failures (brute force); token endpoints count every attempt (email bombing, token guessing).
+  // Auth limits fail closed: when the counters cannot be read, sign-in and token endpoints answer 503, never unlimited.
+  // RATE_LIMIT_AUTH_PER_MINUTE=0 turns every one of them off (tests and benchmarks); see docs/security.md.
+  const throttled = config.rateLimitAuthPerMinute > 0;
+  const unavailableMessage = 'Signing in is unavailable right now: try again in a minute';
+  // Per address across accounts (credential stuffing): failures only, so people sharing an address can still sign in.
   const signInLimit = perMinuteLimit({
+    db,
+    logger,
+    name: 'auth',
     perMinute: config.rateLimitAuthPerMinute,
     countOnlyFailures: true,
-    what: 'sign-in attempts',
+    what: 'failed sign-ins from your address',
+    onStoreError: 'refuse',
   });
-  const tokenLimit = perMinuteLimit({ perMinute: config.rateLimitAuthPerMinute, what: 'password and invite requests' });
+  // Per (address, email) pair: refuses the guesser's address only; the owner elsewhere is unaffected.
+  const pairLimit = dbRateLimit({
+    db,
+    logger,
+    name: 'signin-pair',
+    limit: throttled ? PAIR_MAX_FAILURES : 0,
+    windowMs: PAIR_WINDOW_MS,
+    countOnlyFailures: true,
+    what: 'failed sign-ins for this email from your address',
+    onStoreError: 'refuse',
+    keyGenerator: pairKey,
+  });
+  // Per email from any address: a slow-down (signInDelayMs), never a lock, so the owner can always still sign in.
+  const emailFailures = new DbRateLimitStore(db, {
+    prefix: 'signin-email:',
+    windowMs: ACCOUNT_WINDOW_MS,
+    onError: 'refuse',
+    logger,
+    unavailableMessage,
+  });
+  // Token endpoints count every attempt (email bombing, token guessing).
+  const tokenLimit = perMinuteLimit({
+    db,
+    logger,
+    name: 'token',
+    perMinute: config.rateLimitAuthPerMinute,
+    what: 'password and invite requests from your address',
+    onStoreError: 'refuse',
+  });
 
   if (config.nodeEnv === 'production' && mailer.kind === 'record-only') {
     logger.warn('SMTP_URL is not set: invite and password-reset emails are recorded but not sent');
@@ -55,10 +96,25 @@ export function accountsRouter({ database, config, mailer: givenMailer, logger }
     next();
   });
 
-  router.post('/api/auth/sign-in', signInLimit, async (req, res) => {
+  router.post('/api/auth/sign-in', signInLimit, pairLimit, async (req, res) => {
     const { email, password } = parseBody(SignInBody, req);
     const previousToken = readCookie(req.headers.cookie, SESSION_COOKIE);
-    const { user, session } = await domain.signIn({ db, email, password, previousToken });
+    // Keyed on the email as typed (normalised), so an unknown email is throttled exactly like a known one.
+    const account = emailKey(email);
+    if (throttled) {
+      const delay = signInDelayMs((await emailFailures.get(account))?.totalHits ?? 0);
+      if (delay > 0) await sleep(delay);
+    }
+    let signedIn: Awaited<ReturnType<typeof domain.signIn>>;
+    try {
+      signedIn = await domain.signIn({ db, email, password, previousToken });
+    } catch (err) {
+      if (throttled && err instanceof AppError && err.code === 'sign_in_failed') await emailFailures.increment(account);
+      throw err;
+    }
+    // The owner's own typos from this address are forgiven; the email's slow-down runs out with its window.
+    await pairLimit.resetKey(pairKey(req));
+    const { user, session } = signedIn;
     setSessionCookie(res, session);
     res.json({ user, csrfToken: session.csrfToken });
   });

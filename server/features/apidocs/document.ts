@@ -24,7 +24,7 @@ extendZodWithOpenApi(z);
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 /** Who may call an operation. */
-type Access = 'public' | 'session' | 'admin';
+type Access = 'public' | 'session' | 'admin' | 'metrics';
 
 /** One endpoint as the registry table lists it. */
 interface Endpoint {
@@ -90,9 +90,31 @@ const Ready = z
         error: z.string().optional(),
       })
       .optional(),
+    datasets: z
+      .array(
+        z.object({
+          dataset: z.string(),
+          period: z.string(),
+          state: z.enum(['loaded', 'outdated', 'missing']),
+          rows: z.number().int().nullable(),
+          completedAt: z.string().nullable(),
+        }),
+      )
+      .optional()
+      .meta({
+        description: 'Each reference dataset against the bundled files; all must be loaded (REFERENCE_DATA=auto)',
+      }),
   })
   .meta({ id: 'Ready' });
-const ClientConfig = z.object({ tileUrl: z.string(), tileAttribution: z.string() }).meta({ id: 'ClientConfig' });
+const ClientConfig = z
+  .object({
+    tileUrl: z.string(),
+    tileAttribution: z.string(),
+    devOutbox: z
+      .boolean()
+      .meta({ description: 'Whether GET /api/dev/outbox is mounted (DEV_OUTBOX=on, never in production)' }),
+  })
+  .meta({ id: 'ClientConfig' });
 const GeoJsonFeatureCollection = z
   .object({ type: z.literal('FeatureCollection'), features: z.array(z.record(z.string(), z.unknown())) })
   .meta({ id: 'FeatureCollection', description: 'GeoJSON (RFC 7946) feature collection' });
@@ -920,12 +942,25 @@ export const ENDPOINTS: Endpoint[] = [
     },
   ]),
 
+  // Monitoring
+  ...tagged('Monitoring', [
+    {
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics (text exposition format)',
+      description:
+        'HTTP latency by route pattern and status, rate-limit refusals, database query time and pool use, imports, and Node.js process metrics such as event-loop lag.',
+      access: 'metrics',
+      ok: { description: 'Metrics', mediaType: 'text/plain' },
+    },
+  ]),
+
   // Development only
   ...tagged('Development', [
     {
       method: 'get',
       path: '/api/dev/outbox',
-      summary: 'Emails recorded by the dev mailer (not in production)',
+      summary: 'Emails Signpost sent, for development and demos: only with DEV_OUTBOX=on, never in production',
       access: 'admin',
       ok: { description: 'Emails' },
     },
@@ -935,6 +970,7 @@ export const ENDPOINTS: Endpoint[] = [
 const SECURITY: Record<Exclude<Access, 'public'>, string> = {
   session: 'Needs a signed-in session.',
   admin: 'Needs a signed-in session with the admin role.',
+  metrics: 'Needs `Authorization: Bearer` with METRICS_TOKEN, or a signed-in session with the admin role.',
 };
 
 const PROBLEM_TEXT: Record<number, string> = {
@@ -999,6 +1035,8 @@ function register(registry: OpenAPIRegistry, e: Endpoint): void {
         : write
           ? [{ session: [], csrf: [] }]
           : [{ session: [] }],
+    // GET /metrics: a scraper's bearer token, or an admin's session.
+    ...(e.access === 'metrics' ? { security: [{ metricsToken: [] }, { session: [] }] } : {}),
     request: {
       ...(e.params ? { params: e.params } : {}),
       ...(e.query ? { query: e.query as z.ZodObject } : {}),
@@ -1020,6 +1058,11 @@ export function openApiDocument(): OpenApiDocument {
     in: 'cookie',
     name: 'sp_session',
     description: 'Session cookie set by POST /api/auth/sign-in',
+  });
+  registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The METRICS_TOKEN configured on the server, for a Prometheus scraper (GET /metrics only)',
   });
   registry.registerComponent('securitySchemes', 'csrf', {
     type: 'apiKey',

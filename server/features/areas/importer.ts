@@ -696,10 +696,7 @@ export async function importReferenceData(opts: ImportOptions): Promise<StepResu
         missing.map((f) => ({ file: f, line: 0, field: '(file)', reason: 'file not found' })),
       );
     }
-    const checksum = crypto
-      .createHash('sha256')
-      .update([DERIVATION_VERSION, ...def.inputs.map((f) => fileChecksum(path.join(root, f)))].join(':'))
-      .digest('hex');
+    const checksum = stepChecksum(step, root);
     const progress = (done: number, total: number) => opts.onProgress?.({ step, done, total });
     if (!opts.dryRun && !opts.force) {
       const [previous] = await query<{ checksum: string }>(
@@ -711,6 +708,7 @@ export async function importReferenceData(opts: ImportOptions): Promise<StepResu
         continue;
       }
     }
+    progress(0, 0); // the step starts: logs and /readyz show it even before its first batch
     const rows = opts.dryRun
       ? await def.run({ db: opts.db, root, dryRun: true, progress })
       : await opts.db.transaction(async (tx) => {
@@ -725,8 +723,63 @@ export async function importReferenceData(opts: ImportOptions): Promise<StepResu
   return results;
 }
 
-/** Whether the database has no reference data yet (no practices): start-up then loads it. */
-export async function isReferenceDataEmpty(db: Db): Promise<boolean> {
-  const [row] = await query<{ n: number }>(db, sql`select count(*)::int as n from dataset_imports`);
-  return (row?.n ?? 0) === 0;
+/** Checksum of a step's inputs (file bytes and derivation version): equal checksums mean nothing to re-import. */
+export function stepChecksum(step: StepName, root: string = DEFAULT_DATA_ROOT): string {
+  return crypto
+    .createHash('sha256')
+    .update(
+      [DERIVATION_VERSION, ...STEP_DEFINITIONS[step].inputs.map((f) => fileChecksum(path.join(root, f)))].join(':'),
+    )
+    .digest('hex');
+}
+
+/** Where one reference dataset stands against the bundled files. */
+export interface DatasetState {
+  /** Dataset (import step) name. */
+  dataset: StepName;
+  /** Period of the bundled files. */
+  period: string;
+  /** loaded (recorded with the bundled files' checksum), outdated (recorded from other files or another period), or missing. */
+  state: 'loaded' | 'outdated' | 'missing';
+  /** Rows the recorded load wrote; null when missing. */
+  rows: number | null;
+  /** When the recorded load committed (ISO 8601); null when missing. */
+  completedAt: string | null;
+}
+
+const expectedByRoot = new Map<string, Record<StepName, string>>();
+
+/** The checksums every step should have for the files under `root`, computed once per process and root. */
+export function expectedChecksums(root: string = DEFAULT_DATA_ROOT): Record<StepName, string> {
+  let expected = expectedByRoot.get(root);
+  if (!expected) {
+    expected = Object.fromEntries(
+      STEPS.map((step) => {
+        const present = STEP_DEFINITIONS[step].inputs.every((f) => fs.existsSync(path.join(root, f)));
+        return [step, present ? stepChecksum(step, root) : 'files-missing'];
+      }),
+    ) as Record<StepName, string>;
+    expectedByRoot.set(root, expected);
+  }
+  return expected;
+}
+
+/**
+ * Checks every dataset against the bundled files. A load is recorded (with its files' checksum and rows) in the same
+ * transaction that writes it, so a record means the whole dataset committed; anything else must be (re)loaded.
+ */
+export async function referenceDatasetStates(db: Db, root: string = DEFAULT_DATA_ROOT): Promise<DatasetState[]> {
+  const expected = expectedChecksums(root);
+  const rows = await query<{ dataset: string; period: string; checksum: string; rows: number; at: string }>(
+    db,
+    sql`select dataset, period, checksum, rows, to_char(imported_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as at
+        from dataset_imports order by imported_at desc`,
+  );
+  return STEPS.map((step) => {
+    const period = STEP_DEFINITIONS[step].period;
+    const current = rows.find((r) => r.dataset === step && r.period === period);
+    const any = current ?? rows.find((r) => r.dataset === step);
+    const state = current?.checksum === expected[step] ? 'loaded' : any ? 'outdated' : 'missing';
+    return { dataset: step, period, state, rows: any?.rows ?? null, completedAt: any?.at ?? null };
+  });
 }

@@ -1,5 +1,11 @@
 /** Front door of the areas feature (reference data import and the areas API): geography, need indicators, workforce and postcodes. */
-export { importReferenceData, isReferenceDataEmpty, DERIVATION_VERSION } from './importer';
+export {
+  importReferenceData,
+  referenceDatasetStates,
+  expectedChecksums,
+  DERIVATION_VERSION,
+  type DatasetState,
+} from './importer';
 export type { ImportOptions, ImportProgress, StepResult } from './importer';
 export { ImportRejectedError, type RowProblem } from './parse';
 export { STEPS, type StepName, DEFAULT_DATA_ROOT } from './datasets';

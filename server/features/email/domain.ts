@@ -44,8 +44,8 @@ export async function sendEmail({
 export const OUTBOX_LIMIT = 50;
 
 /**
- * Lists recent email for the dev outbox. Never in production (the router is not mounted there);
- * in development anyone may look, otherwise only admins, because the bodies hold live sign-in links.
+ * Lists recent email for the dev outbox: admins only, always, because the bodies hold live password-reset and invite
+ * links. Never in production (the router is not mounted there, and only with DEV_OUTBOX=on elsewhere).
  */
 export async function listOutbox({
   db,
@@ -57,10 +57,8 @@ export async function listOutbox({
   nodeEnv: 'development' | 'production' | 'test';
 }) {
   if (nodeEnv === 'production') throw forbidden('The outbox is not available in production');
-  if (nodeEnv !== 'development') {
-    if (!actor) throw unauthenticated();
-    if (actor.role !== 'admin') throw forbidden('This needs one of these roles: admin');
-  }
+  if (!actor) throw unauthenticated();
+  if (actor.role !== 'admin') throw forbidden('This needs one of these roles: admin');
   const rows = await repo.listRecentEmails(db, OUTBOX_LIMIT);
   return {
     emails: rows.map((r) => ({

@@ -15,6 +15,13 @@ import { CAPACITY_STATUS_INFO, CAPACITY_STATUSES, type CapacityStatus } from '..
 import { DIRECTORY_LIMITS } from '../../../shared/schemas/directory';
 import { postcodeKey } from '../../../shared/postcode';
 import { isUuid } from '../../../shared/schemas/oruk';
+import {
+  checkOutboundUrl,
+  OutboundError,
+  OutboundRefusedError,
+  safeFetch,
+  type SafeResponse,
+} from '../../net/safeFetch';
 
 type J = Record<string, unknown>;
 
@@ -57,16 +64,35 @@ export class OrukSourceError extends Error {}
 
 const MAX_PAGES = 10_000;
 
-async function fetchJson(url: string): Promise<unknown> {
-  let res: Response;
+/** Largest feed page (or service) read from a URL. */
+const MAX_PAGE_BYTES = 50 * 1024 * 1024;
+
+/** Outbound-fetch settings of an import by URL. */
+export interface OrukFetchOptions {
+  /** OUTBOUND_ALLOW: hostnames and CIDRs the feed may be on although they are not public. Default none. */
+  outboundAllow?: readonly string[];
+}
+
+/** An outbound refusal as a source error naming the `url` field, e.g. "url: points to a private or loopback address". */
+const refused = (e: OutboundRefusedError) => new OrukSourceError(`url: ${e.reason} (${e.url})`);
+
+async function fetchJson(url: string, options: OrukFetchOptions): Promise<unknown> {
+  let res: SafeResponse;
   try {
-    res = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(60_000) });
+    res = await safeFetch(url, {
+      allow: options.outboundAllow,
+      headers: { Accept: 'application/json' },
+      maxBytes: MAX_PAGE_BYTES,
+      timeoutMs: 60_000,
+    });
   } catch (e) {
-    throw new OrukSourceError(`Cannot fetch ${url}: ${(e as Error).message}`);
+    if (e instanceof OutboundRefusedError) throw refused(e);
+    if (e instanceof OutboundError) throw new OrukSourceError(`Cannot fetch ${url}: ${e.reason}`);
+    throw e;
   }
   if (!res.ok) throw new OrukSourceError(`${url} answered ${res.status} ${res.statusText}`);
   try {
-    return await res.json();
+    return res.json();
   } catch {
     throw new OrukSourceError(`${url} did not return JSON`);
   }
@@ -93,7 +119,10 @@ export function servicesOfDocument(doc: unknown): J[] {
 }
 
 /** Reads every service of a paged ORUK API (its root, or its /services) or of a JSON file. */
-export async function readOrukSource(source: string): Promise<{ services: unknown[]; pages: number }> {
+export async function readOrukSource(
+  source: string,
+  options: OrukFetchOptions = {},
+): Promise<{ services: unknown[]; pages: number }> {
   if (!/^https?:\/\//i.test(source)) {
     let text: string;
     try {
@@ -109,8 +138,15 @@ export async function readOrukSource(source: string): Promise<{ services: unknow
     }
     return { services: servicesOfDocument(doc), pages: 0 };
   }
-  let url = new URL(source);
-  const first = await fetchJson(url.toString());
+  // Checked as typed: URL parsing would quietly resolve a `..` segment away.
+  let url: URL;
+  try {
+    url = checkOutboundUrl(source);
+  } catch (e) {
+    if (e instanceof OutboundRefusedError) throw refused(e);
+    throw e;
+  }
+  const first = await fetchJson(url.toString(), options);
   if (isObject(first) && !Array.isArray(first.contents) && typeof first.version === 'string') {
     url = new URL(`${url.pathname.replace(/\/$/, '')}/services`, url);
   } else if (!isObject(first) || !Array.isArray(first.contents)) {
@@ -121,7 +157,7 @@ export async function readOrukSource(source: string): Promise<{ services: unknow
   let pages = 0;
   for (let page = 1; page <= MAX_PAGES; page += 1) {
     url.searchParams.set('page', String(page));
-    const doc = await fetchJson(url.toString());
+    const doc = await fetchJson(url.toString(), options);
     if (!isObject(doc) || !Array.isArray(doc.contents))
       throw new OrukSourceError(`${url.toString()} is not an ORUK list response`);
     pages += 1;
@@ -135,7 +171,7 @@ export async function readOrukSource(source: string): Promise<{ services: unknow
   for (let i = 0; i < services.length; i += 1) {
     const s = services[i];
     if (isObject(s) && typeof s.id === 'string' && !('service_at_locations' in s))
-      services[i] = await fetchJson(`${base}/${encodeURIComponent(s.id)}`);
+      services[i] = await fetchJson(`${base}/${encodeURIComponent(s.id)}`, options);
   }
   return { services, pages };
 }
@@ -938,7 +974,9 @@ export async function importOrukFeed(args: {
   dryRun?: boolean;
   skipInvalid?: boolean;
   actorUserId?: string | null;
+  /** OUTBOUND_ALLOW (config.outboundAllow) for a feed on a non-public address. */
+  outboundAllow?: readonly string[];
 }): Promise<OrukImportReport> {
-  const { services, pages } = await readOrukSource(args.source);
+  const { services, pages } = await readOrukSource(args.source, { outboundAllow: args.outboundAllow });
   return importOrukServices({ ...args, services, pages });
 }

@@ -43,6 +43,8 @@ export interface OpenedPage {
 export interface OpenPageOptions {
   /** Viewport in CSS pixels. Default 1280×800. */
   viewport?: { width: number; height: number };
+  /** Ignore the app's Content-Security-Policy, so a test of markup injection sees what the DOM alone would do. Default false. */
+  bypassCSP?: boolean;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function openPage(browser: Browser, baseUrl: string, options: OpenP
   const context = await browser.newContext({
     baseURL: baseUrl,
     viewport: options.viewport ?? { width: 1280, height: 800 },
+    bypassCSP: options.bypassCSP ?? false,
   });
   const problems: PageProblems = { consoleErrors: [], pageErrors: [], failedResponses: [], unexpectedRequests: [] };
   await context.route('**/*', async (route) => {

@@ -1,0 +1,166 @@
+/**
+ * The first reference-data load as a real process, killed (SIGKILL) at random points: the next start finds what is
+ * missing, loads only that, and ends with the same row counts as an uninterrupted load. Uses the small reference
+ * fixture (REFERENCE_DATA_DIR) so each start takes seconds; the seed is printed so a failure can be replayed with
+ * SIGNPOST_TEST_SEED.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { sql } from 'drizzle-orm';
+import { openDatabase, query, type Db } from '../../server/db';
+import { importReferenceData, STEPS } from '../../server/features/areas';
+import { createTestDatabase } from '../helpers/db';
+import { writeReferenceFixture } from '../helpers/referenceFixture';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TABLES = [
+  'regions',
+  'icbs',
+  'sub_icbs',
+  'pcns',
+  'practices',
+  'lsoas',
+  'area_indicators',
+  'pcn_workforce',
+  'postcodes',
+  'postcode_areas',
+  'dataset_imports',
+];
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+
+function start(env: Record<string, string>): Started {
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
+  });
+  children.push(child);
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitFor(predicate: () => boolean, ms: number, output: () => string): Promise<void> {
+  const until = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > until) throw new Error(`timed out; process output:\n${output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The datasets a start said it would load ("reference datasets to load" log record), or [] when none. */
+function datasetsToLoad(out: string): string[] {
+  for (const line of out.split('\n')) {
+    if (!line.includes('reference datasets to load')) continue;
+    return (JSON.parse(line) as { datasets: { dataset: string }[] }).datasets.map((d) => d.dataset);
+  }
+  return [];
+}
+
+async function counts(db: Db): Promise<Record<string, number>> {
+  const rows = await query<{ t: string; n: number }>(
+    db,
+    sql.raw(TABLES.map((t) => `select '${t}' as t, count(*)::int as n from ${t}`).join(' union all ')),
+  );
+  return Object.fromEntries(rows.map((r) => [r.t, r.n]));
+}
+
+/** mulberry32: a small seeded generator, so a failing run can be replayed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('first reference-data load killed part-way', () => {
+  jest.setTimeout(600_000);
+  const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-heal-ref-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'signpost-heal-data-'));
+  afterAll(() => {
+    fs.rmSync(dataRoot, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('when the server is killed at random points of the load, then the next start reloads what is missing and the counts match a clean load', async () => {
+    writeReferenceFixture(dataRoot);
+    const expected = await (async () => {
+      const database = await createTestDatabase();
+      try {
+        await importReferenceData({ db: database.db, dataRoot });
+        return await counts(database.db);
+      } finally {
+        await database.close();
+      }
+    })();
+
+    const seed = Number(process.env.SIGNPOST_TEST_SEED ?? Date.now() % 1_000_000);
+    process.stdout.write(`reference-heal seed ${seed} (replay with SIGNPOST_TEST_SEED=${seed})\n`);
+    const rand = random(seed);
+    const env = { DATA_DIR: dataDir, REFERENCE_DATA: 'auto', REFERENCE_DATA_DIR: dataRoot };
+
+    // Two kills: each at the start of a random step still to load, plus a random 0–100 ms into it.
+    let remaining: string[] = [...STEPS];
+    const killedDuring: string[] = [];
+    for (let kill = 0; kill < 2; kill++) {
+      const step = remaining[Math.floor(rand() * remaining.length)]!;
+      const delay = Math.floor(rand() * 100);
+      const p = start(env);
+      await waitFor(
+        () =>
+          new RegExp(`loading reference data: ${step} `).test(p.output()) || /reference data loaded/.test(p.output()),
+        300_000,
+        p.output,
+      );
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      p.child.kill('SIGKILL');
+      await p.exited;
+      killedDuring.push(`${step}+${delay}ms`);
+      expect(datasetsToLoad(p.output())).toEqual(remaining);
+
+      // What the next start will find: exactly the datasets without a committed record.
+      const probe = await openDatabase({ dataDir });
+      try {
+        const committed = await query<{ dataset: string }>(probe.db, sql`select dataset from dataset_imports`);
+        remaining = STEPS.filter((s) => !committed.some((c) => c.dataset === s));
+      } finally {
+        await probe.close();
+      }
+      if (remaining.length === 0) break;
+    }
+    process.stdout.write(`reference-heal killed during ${killedDuring.join(', ')}; left ${remaining.join(', ')}\n`);
+
+    const last = start(env);
+    await waitFor(() => /Signpost is ready|Signpost ready on/.test(last.output()), 300_000, last.output);
+    expect(datasetsToLoad(last.output())).toEqual(remaining);
+    const port = Number(/http:\/\/localhost:(\d+)/.exec(last.output())?.[1]);
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    const body = (await ready.json()) as { status: string; datasets: { dataset: string; state: string }[] };
+    expect(ready.status).toBe(200);
+    expect(body.datasets.map((d) => [d.dataset, d.state])).toEqual(STEPS.map((s) => [s, 'loaded']));
+    last.child.kill('SIGTERM');
+    expect(await last.exited).toBe(0);
+
+    const healed = await openDatabase({ dataDir });
+    try {
+      expect(await counts(healed.db)).toEqual(expected);
+    } finally {
+      await healed.close();
+    }
+  });
+});
