@@ -265,9 +265,11 @@ it(
     const failures: Sent[] = [];
     const noResponse: Sent[] = [];
     const byStatus = new Map<number, number>();
+    const msByOperation = new Map<string, number>();
     let total = 0;
     for (const op of ops) {
       const name = `${op.method} ${op.path}`;
+      const opStarted = Date.now();
       const requests = Array.from({ length: REQUESTS_PER_OPERATION }, () => buildRequest(g, op));
       for (let i = 0; i < requests.length; i += CONCURRENCY) {
         const batch = requests.slice(i, i + CONCURRENCY);
@@ -280,6 +282,7 @@ it(
           else if (r.status <= 0) noResponse.push(sent);
         });
       }
+      msByOperation.set(name, Date.now() - opStarted);
     }
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
@@ -304,7 +307,13 @@ it(
     const statuses = [...byStatus].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`);
     console.log(
       `fuzz: ${ops.length} operations × ${REQUESTS_PER_OPERATION} requests = ${total}, 0 5xx ` +
-        `(${seconds} s; statuses ${statuses.join(' ')})`,
+        `(${seconds} s; statuses ${statuses.join(' ')}; slowest ` +
+        [...msByOperation]
+          .sort(([, a], [, b]) => b - a)
+          .slice(0, 5)
+          .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} s`)
+          .join(', ') +
+        ')',
     );
   },
   15 * 60_000,
