@@ -23,6 +23,7 @@ import { accountsRouter, csrfProtection, sessionMiddleware } from './features/ac
 import { devOutboxRouter, type Mailer } from './features/email';
 import { createMetrics, metricsRouter } from './features/metrics';
 import { perMinuteLimit } from './middleware/rateLimit';
+import { rejectUnsafeInput } from './middleware/safeInput';
 
 /** Everything the app needs from outside; tests pass their own. */
 export interface AppDeps {
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  app.use(rejectUnsafeInput);
   app.use(sessionMiddleware(deps.database.db));
   app.use(csrfProtection);
 

@@ -1,7 +1,7 @@
 /** Request schemas and limits of the accounts API: sign-in, passwords, invites and user administration (shared by client and server). */
 import { z } from 'zod';
 import { ROLES } from '../roles';
-import { IcbCode, PcnCode } from './common';
+import { IcbCode, multiLine, PcnCode, singleLine } from './common';
 
 /** Shortest password accepted, in characters. */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -26,28 +26,24 @@ export function passwordProblem(password: string, email?: string): string | unde
 }
 
 /** An email address, trimmed and lower-cased. */
-export const Email = z
-  .string({ error: 'is required' })
+export const Email = singleLine({ error: 'is required' })
   .trim()
   .toLowerCase()
   .max(EMAIL_MAX_LENGTH, `must be at most ${EMAIL_MAX_LENGTH} characters`)
   .pipe(z.email({ error: 'must be an email address' }));
 
 /** A new password (length only; "not the email" is checked where the email is known). */
-export const NewPassword = z
-  .string({ error: 'is required' })
+export const NewPassword = singleLine({ error: 'is required' })
   .min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
 
 /** A password being checked (any length up to the maximum, so old short passwords still get a clear answer). */
-const GivenPassword = z
-  .string({ error: 'is required' })
+const GivenPassword = multiLine({ error: 'is required' })
   .min(1, 'is required')
   .max(PASSWORD_MAX_LENGTH, `must be at most ${PASSWORD_MAX_LENGTH} characters`);
 
 /** An emailed single-use token. */
-const EmailedToken = z
-  .string({ error: 'is required' })
+const EmailedToken = singleLine({ error: 'is required' })
   .trim()
   .min(1, 'is required')
   .max(TOKEN_MAX_LENGTH, 'is invalid or has expired');
@@ -73,8 +69,7 @@ export const TokenPasswordBody = z.object({ token: EmailedToken, password: NewPa
 /** Parsed token + password body. */
 export type TokenPasswordBody = z.infer<typeof TokenPasswordBody>;
 
-const Name = z
-  .string({ error: 'is required' })
+const Name = singleLine({ error: 'is required' })
   .trim()
   .min(1, 'is required')
   .max(NAME_MAX_LENGTH, `must be at most ${NAME_MAX_LENGTH} characters`);

@@ -1,7 +1,7 @@
 /** Request schemas of the areas and geocode API (shared by client and server). */
 import { z } from 'zod';
 import { MAX_POSTCODE_QUERY_LENGTH } from '../postcode';
-import { Bbox, IcbCode, Latitude, Longitude, PcnCode } from './common';
+import { Bbox, IcbCode, Latitude, Longitude, PcnCode, singleLine } from './common';
 
 /** Largest LSOA viewport: width and height in degrees (about 70 km × 65 km). */
 export const MAX_LSOA_BBOX = { width: 1.0, height: 0.6 } as const;
@@ -11,8 +11,7 @@ export const MAX_SIMPLIFY_DEGREES = 0.01;
 
 /** GET /api/geocode?q= */
 export const GeocodeQuery = z.object({
-  q: z
-    .string({ error: 'is required' })
+  q: singleLine({ error: 'is required' })
     .trim()
     .min(2, 'must be a postcode, sector or district, e.g. M13 9PL, M13 9 or M13')
     .max(MAX_POSTCODE_QUERY_LENGTH, `must be at most ${MAX_POSTCODE_QUERY_LENGTH} characters`),
@@ -30,8 +29,7 @@ export const PcnParams = z.object({ code: PcnCode });
 /** GET /api/areas/pcns.geojson?icb=&simplify= */
 export const PcnGeoJsonQuery = z.object({
   icb: IcbCode.optional(),
-  simplify: z
-    .string()
+  simplify: singleLine()
     .trim()
     .regex(/^\d*\.?\d+$/, 'must be a number of degrees')
     .transform(Number)

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { postcodeDistrict } from '../postcode';
-import { IcbCode, PcnCode } from './common';
+import { IcbCode, PcnCode, singleLine } from './common';
 import { TaxonomyCode } from './directory';
 
 /** Why nothing suitable was found. */
@@ -38,7 +38,7 @@ export const MAX_UNMET_NEED_CATEGORIES = 20;
  * A postcode district (outward code, e.g. M16). A full postcode or sector is accepted and reduced to its district
  * here, so the full postcode is never stored.
  */
-export const PostcodeDistrict = z.string({ error: 'must be a postcode district like M16' }).transform((s, ctx) => {
+export const PostcodeDistrict = singleLine({ error: 'must be a postcode district like M16' }).transform((s, ctx) => {
   const district = postcodeDistrict(s);
   if (!district) {
     ctx.addIssue({ code: 'custom', message: 'must be a postcode district like M16' });
@@ -66,8 +66,7 @@ export const ReferralBody = z.strictObject({});
 export const DEMAND_GROUPS = ['pcn', 'category', 'reason'] as const;
 export type DemandGroup = (typeof DEMAND_GROUPS)[number];
 
-const IsoDate = z
-  .string()
+const IsoDate = singleLine()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-01-31')
   .refine(

@@ -1,7 +1,7 @@
 /** Request schemas of the directory API (organisations, services, capacity, taxonomy, claims, concerns) and their limits. */
 import { z } from 'zod';
 import { CAPACITY_STATUSES, WAITLIST_BANDS } from '../capacity';
-import { IcbCode } from './common';
+import { IcbCode, multiLine, singleLine, type TextLines } from './common';
 
 /** Limits of every directory field (characters unless said otherwise). */
 export const DIRECTORY_LIMITS = {
@@ -36,18 +36,16 @@ export const DIRECTORY_LIMITS = {
 
 const L = DIRECTORY_LIMITS;
 
-/** Required trimmed text of at most `max` characters. */
-const text = (max: number, min = 1) =>
-  z
-    .string({ error: 'is required' })
+/** Required trimmed text of at most `max` characters (single-line unless `lines` is multi). */
+const text = (max: number, min = 1, lines: TextLines = 'single') =>
+  (lines === 'multi' ? multiLine : singleLine)({ error: 'is required' })
     .trim()
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`);
 
-/** Optional trimmed text; empty or absent becomes null. */
-const optText = (max: number) =>
-  z
-    .string({ error: 'must be text' })
+/** Optional trimmed text (single-line unless `lines` is multi); empty or absent becomes null. */
+const optText = (max: number, lines: TextLines = 'single') =>
+  (lines === 'multi' ? multiLine : singleLine)({ error: 'must be text' })
     .trim()
     .max(max, `must be at most ${max} characters`)
     .nullish()
@@ -59,15 +57,13 @@ const oneOf = <const T extends readonly string[]>(values: T) =>
 
 /** Long description text, empty when absent. */
 const descriptionText = () =>
-  z
-    .string({ error: 'must be text' })
+  multiLine({ error: 'must be text' })
     .trim()
     .max(L.description, `must be at most ${L.description} characters`)
     .default('');
 
 /** Optional http(s) URL. */
-const optUrl = z
-  .string({ error: 'must be text' })
+const optUrl = singleLine({ error: 'must be text' })
   .trim()
   .max(L.url, `must be at most ${L.url} characters`)
   .nullish()
@@ -75,8 +71,7 @@ const optUrl = z
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).nullable());
 
 /** Optional email address. */
-const optEmail = z
-  .string({ error: 'must be text' })
+const optEmail = singleLine({ error: 'must be text' })
   .trim()
   .max(L.email, `must be at most ${L.email} characters`)
   .nullish()
@@ -108,8 +103,7 @@ const optDate = isoDate.nullish().transform((v) => v ?? null);
 
 /** A 24-hour time HH:MM. */
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const optTime = z
-  .string({ error: 'must be a time HH:MM' })
+const optTime = singleLine({ error: 'must be a time HH:MM' })
   .regex(HHMM, 'must be a time HH:MM (24-hour)')
   .nullish()
   .transform((v) => v ?? null);
@@ -146,12 +140,11 @@ export function languageName(code: string): string | undefined {
 export const LocationInput = z
   .object({
     name: optText(L.shortText),
-    description: optText(L.longText),
+    description: optText(L.longText, 'multi'),
     address1: optText(L.shortText),
     city: optText(100),
     region: optText(100),
-    postcode: z
-      .string({ error: 'is required' })
+    postcode: singleLine({ error: 'is required' })
       .trim()
       .toUpperCase()
       .max(L.postcode, `must be at most ${L.postcode} characters`)
@@ -162,8 +155,8 @@ export const LocationInput = z
       .max(55.9, 'must be in England')
       .nullish(),
     lng: z.number({ error: 'must be a number' }).min(-6.5, 'must be in England').max(2, 'must be in England').nullish(),
-    transportation: optText(L.longText),
-    accessibility: optText(L.longText),
+    transportation: optText(L.longText, 'multi'),
+    accessibility: optText(L.longText, 'multi'),
   })
   .superRefine((l, ctx) => {
     if ((l.lat == null) !== (l.lng == null))
@@ -178,8 +171,7 @@ export const LocationInput = z
 export const ScheduleInput = z
   .object({
     freq: z.enum(['WEEKLY', 'MONTHLY'], { error: 'must be WEEKLY or MONTHLY' }).default('WEEKLY'),
-    byday: z
-      .string({ error: 'must be text' })
+    byday: singleLine({ error: 'must be text' })
       .trim()
       .toUpperCase()
       .max(60, 'must be at most 60 characters')
@@ -199,7 +191,7 @@ export const ScheduleInput = z
     closesAt: optTime,
     validFrom: optDate,
     validTo: optDate,
-    description: optText(L.longText),
+    description: optText(L.longText, 'multi'),
     sessionPlaces: optInt(0, L.maxPlaces),
     /** Index into `locations` of where this session runs; absent = the service as a whole. */
     locationIndex: optInt(0, L.locations - 1),
@@ -236,8 +228,7 @@ export const CostOptionInput = z.object({
 /** An area a service covers (ORUK service_area). */
 export const ServiceAreaInput = z.object({
   areaType: oneOf(SERVICE_AREA_TYPES),
-  areaCode: z
-    .string({ error: 'is required' })
+  areaCode: singleLine({ error: 'is required' })
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9]{1,12}$/, 'must be an area code like QHM, U12345 or E08000003'),
@@ -248,8 +239,7 @@ export const ServiceAreaInput = z.object({
 export const FundingInput = z.object({ source: text(L.shortText), endsOn: optDate });
 
 /** A taxonomy term code, e.g. advice.debt. */
-export const TaxonomyCode = z
-  .string({ error: 'is required' })
+export const TaxonomyCode = singleLine({ error: 'is required' })
   .trim()
   .toLowerCase()
   .max(L.taxonomyCode, `must be at most ${L.taxonomyCode} characters`)
@@ -267,11 +257,11 @@ export const ServiceBody = z
     referralMethod: oneOf(REFERRAL_METHODS)
       .nullish()
       .transform((v) => v ?? null),
-    referralInstructions: optText(L.longText),
+    referralInstructions: optText(L.longText, 'multi'),
     referralUrl: optUrl,
-    feesDescription: optText(L.longText),
+    feesDescription: optText(L.longText, 'multi'),
     isFree: z.boolean({ error: 'must be true or false' }).default(true),
-    eligibilityDescription: optText(L.longText),
+    eligibilityDescription: optText(L.longText, 'multi'),
     minimumAge: optInt(L.minAge, L.maxAge),
     maximumAge: optInt(L.minAge, L.maxAge),
     deliveryModes: z
@@ -282,8 +272,8 @@ export const ServiceBody = z
       .max(L.deliveryModes)
       .refine((a) => new Set(a).size === a.length, 'must not repeat a mode')
       .default(['in_person']),
-    accessibility: optText(L.longText),
-    alert: optText(L.note),
+    accessibility: optText(L.longText, 'multi'),
+    alert: optText(L.note, 'multi'),
     locations: z
       .array(LocationInput, { error: 'must be a list' })
       .max(L.locations, `must have at most ${L.locations} items`)
@@ -302,8 +292,7 @@ export const ServiceBody = z
       .default([]),
     languages: z
       .array(
-        z
-          .string({ error: 'must be text' })
+        singleLine({ error: 'must be text' })
           .trim()
           .toLowerCase()
           .refine((c) => languageName(c) !== undefined, 'must be an ISO 639-1 language code, e.g. en, ur, pl'),
@@ -350,7 +339,7 @@ export const CapacityBody = z.object({
     .nullish()
     .transform((v) => v ?? null),
   sessionPlaces: optInt(0, L.maxPlaces),
-  note: optText(L.note),
+  note: optText(L.note, 'multi'),
 });
 /** A parsed capacity body. */
 export type CapacityBody = z.output<typeof CapacityBody>;
@@ -380,13 +369,13 @@ export type OrganizationPatch = z.output<typeof OrganizationPatch>;
 /** Admin decisions on organisations and claims. */
 export const DecisionBody = z.object({
   decision: z.enum(['approve', 'reject'], { error: 'must be approve or reject' }),
-  reason: optText(L.note),
+  reason: optText(L.note, 'multi'),
 });
 /** A parsed decision. */
 export type DecisionBody = z.output<typeof DecisionBody>;
 
 /** POST /api/organizations/:id/claims */
-export const ClaimBody = z.object({ evidence: text(L.longText, 10) });
+export const ClaimBody = z.object({ evidence: text(L.longText, 10, 'multi') });
 
 /** Most organisations GET /api/organizations?q= answers. */
 export const ORGANIZATION_SEARCH_LIMIT = 20;
@@ -398,7 +387,7 @@ export const OrganizationSearchQuery = z.object({ q: text(100, 2) });
 export const TaxonomyTermBody = z.object({
   code: TaxonomyCode,
   name: text(L.shortText),
-  description: z.string({ error: 'must be text' }).trim().max(L.longText).default(''),
+  description: multiLine({ error: 'must be text' }).trim().max(L.longText).default(''),
   parentCode: TaxonomyCode.nullish().transform((v) => v ?? null),
 });
 /** A parsed taxonomy term body. */
@@ -408,7 +397,7 @@ export type TaxonomyTermBody = z.output<typeof TaxonomyTermBody>;
 export const TaxonomyTermPatch = z
   .object({
     name: text(L.shortText).optional(),
-    description: z.string({ error: 'must be text' }).trim().max(L.longText).optional(),
+    description: multiLine({ error: 'must be text' }).trim().max(L.longText).optional(),
   })
   .refine((o) => o.name !== undefined || o.description !== undefined, 'must change name or description');
 
@@ -422,7 +411,7 @@ export const ConcernBody = z
   .object({
     kind: oneOf(CONCERN_KINDS),
     summary: text(L.shortText),
-    details: z.string({ error: 'must be text' }).trim().max(L.description).default(''),
+    details: multiLine({ error: 'must be text' }).trim().max(L.description).default(''),
     fundingEndsOn: optDate,
   })
   .superRefine((c, ctx) => {
@@ -434,7 +423,7 @@ export type ConcernBody = z.output<typeof ConcernBody>;
 
 /** POST /api/concerns/:id/messages; commissioners and admins may also move its status. */
 export const ConcernMessageBody = z.object({
-  body: text(L.description),
+  body: text(L.description, 1, 'multi'),
   status: oneOf(CONCERN_STATUSES).optional(),
 });
 /** A parsed concern message. */

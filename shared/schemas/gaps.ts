@@ -1,14 +1,13 @@
 /** Request schemas of the gaps API (gap analysis, CSV export, flags and suggestions) and their limits. */
 import { z } from 'zod';
 import { FLAG_STATUSES } from '../gaps';
-import { IcbCode, PcnCode, queryNumber } from './common';
+import { IcbCode, multiLine, PcnCode, queryNumber, singleLine } from './common';
 
 /** Limits of flag fields, in characters. */
 export const GAP_LIMITS = { reason: 500, evidence: 5000, comment: 5000, category: 80, maxReachKm: 50 } as const;
 
 /** A top-level taxonomy code, e.g. physical_activity. */
-export const CategoryCode = z
-  .string()
+export const CategoryCode = singleLine()
   .trim()
   .min(1, 'must not be empty')
   .max(GAP_LIMITS.category, `must be at most ${GAP_LIMITS.category} characters`)
@@ -44,8 +43,7 @@ export const GapAreasQuery = GapListQuery.omit({ icb: true }).extend({
 export const GapPcnParams = z.object({ code: PcnCode });
 
 const text = (max: number, min = 1) =>
-  z
-    .string({ error: 'is required' })
+  multiLine({ error: 'is required' })
     .trim()
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .max(max, `must be at most ${max} characters`);

@@ -1,5 +1,6 @@
 /** Query schemas of the Open Referral UK 3.0 API (/api/oruk/…): paging, filters and flags exactly as the standard names them. */
 import { z } from 'zod';
+import { singleLine } from './common';
 
 /** Paging limits of the ORUK API. */
 export const ORUK_PAGING = { defaultPerPage: 50, maxPerPage: 1000 } as const;
@@ -9,20 +10,18 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Whether a value is a UUID (ORUK ids are). */
 export const isUuid = (v: string): boolean => UUID.test(v);
 
-const uuid = z
-  .string()
+const uuid = singleLine()
   .trim()
   .regex(UUID, 'must be a UUID')
   .transform((v) => v.toLowerCase());
 const int = (min: number, max: number) =>
-  z
-    .string()
+  singleLine()
     .trim()
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
-const text = z.string().trim().max(200, 'must be at most 200 characters');
+const text = singleLine().trim().max(200, 'must be at most 200 characters');
 
 const Paging = {
   page: int(1, 1_000_000).default(1),
@@ -31,8 +30,7 @@ const Paging = {
 };
 
 /** A date-time (ISO 8601, e.g. 2026-01-01 or 2026-01-01T10:00:00Z). */
-const DateTime = z
-  .string()
+const DateTime = singleLine()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date-time')
   .transform((v) => new Date(v))
@@ -60,7 +58,7 @@ export const OrukServiceAtLocationsQuery = z
     organization_id: uuid.optional(),
     modified_after: DateTime.optional(),
     full: bool.optional(),
-    postcode: z.string().trim().max(10, 'must be at most 10 characters').optional(),
+    postcode: singleLine().trim().max(10, 'must be at most 10 characters').optional(),
     proximity: int(1, 1_000_000).optional(),
   })
   .superRefine((q, ctx) => {

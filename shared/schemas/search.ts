@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { CapacityDto } from '../capacity';
-import { Bbox, Latitude, Longitude, PcnCode, queryNumber } from './common';
+import { Bbox, Latitude, Longitude, PcnCode, queryNumber, singleLine } from './common';
 import { DELIVERY_MODES, TaxonomyCode } from './directory';
 
 /** Search radius limits, km. */
@@ -20,7 +20,7 @@ export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
 /** A query value that may be given once or repeated (`?category=a&category=b`) or comma-separated (`a,b`). */
 const many = <T extends z.ZodType<unknown, string>>(item: T) =>
   z
-    .union([z.string(), z.array(z.string())])
+    .union([singleLine(), z.array(singleLine())])
     .transform((v) =>
       (Array.isArray(v) ? v : [v])
         .flatMap((s) => s.split(','))
@@ -37,8 +37,7 @@ const queryBoolean = z
 /**
  * `openOn`: a day, optionally with a time, e.g. `MO` or `MO@14:30` (open on Mondays / open on Mondays at 14:30).
  */
-export const OpenOn = z
-  .string()
+export const OpenOn = singleLine()
   .trim()
   .toUpperCase()
   .regex(/^(MO|TU|WE|TH|FR|SA|SU)(@([01]\d|2[0-3]):[0-5]\d)?$/, 'must be a day code like MO, optionally @HH:MM')
@@ -50,10 +49,9 @@ export const OpenOn = z
 /** The "what" and capacity filters, shared by search and the map. */
 export const SearchFilters = z.object({
   category: many(TaxonomyCode).optional(),
-  q: z.string().trim().max(200, 'must be at most 200 characters').optional(),
+  q: singleLine().trim().max(200, 'must be at most 200 characters').optional(),
   age: queryNumber(0, 120).optional(),
-  language: z
-    .string()
+  language: singleLine()
     .trim()
     .toLowerCase()
     .regex(/^[a-z]{2,3}$/, 'must be a language code like en or pa')
@@ -72,7 +70,7 @@ export const SearchFilters = z.object({
  * `include=waitlist` adds waitlist to that; `unconfirmed=false` drops capacity not confirmed within the freshness window.
  */
 export const SearchQuery = SearchFilters.extend({
-  postcode: z.string().trim().min(2, 'must be a postcode, sector or district').max(16, 'is too long').optional(),
+  postcode: singleLine().trim().min(2, 'must be a postcode, sector or district').max(16, 'is too long').optional(),
   lat: Latitude.optional(),
   lng: Longitude.optional(),
   radiusKm: queryNumber(0.1, SEARCH_RADIUS.max).optional(),
@@ -80,7 +78,7 @@ export const SearchQuery = SearchFilters.extend({
   bbox: Bbox.optional(),
   sort: z.enum(SEARCH_SORTS, { error: `must be one of ${SEARCH_SORTS.join(', ')}` }).optional(),
   limit: queryNumber(1, SEARCH_PAGE.max).pipe(z.number().int('must be a whole number')).optional(),
-  cursor: z.string().max(500, 'is too long').optional(),
+  cursor: singleLine().max(500, 'is too long').optional(),
 }).superRefine((v, ctx) => {
   const wheres = [v.postcode !== undefined, v.lat !== undefined || v.lng !== undefined, v.pcn, v.bbox].filter(
     Boolean,

@@ -6,6 +6,7 @@ import { query, schema, type Db } from '../../db';
 import { AppError } from '../../errors';
 import type { Role } from '../../../shared/roles';
 import type { Actor } from './actor';
+import { textProblem } from '../../../shared/schemas/common';
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'sp_session';
@@ -41,12 +42,23 @@ export async function revokeUserSessions(db: Db, userId: string): Promise<void> 
   await db.delete(schema.sessions).where(eq(schema.sessions.userId, userId));
 }
 
-/** Reads one cookie from a Cookie header. */
+/**
+ * Reads one cookie from a Cookie header; never throws. A value that is not valid percent-encoding (e.g. %E0%A4%A) or
+ * that holds control characters is treated as absent, so a malformed cookie means "no session", not a 500.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      let value: string;
+      try {
+        value = decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+      return textProblem(value, 'single') ? undefined : value;
+    }
   }
   return undefined;
 }
@@ -125,10 +137,14 @@ export const csrfProtection: RequestHandler = (req, _res, next) => {
   if (req.actor && !CAPABILITY_PATHS.some((p) => p.test(req.path))) {
     const given = req.headers[CSRF_HEADER];
     const expected = req.csrfToken ?? '';
+    // Compare bytes, not characters: a header with non-ASCII (latin1) characters has more bytes than characters,
+    // and timingSafeEqual throws on buffers of different lengths.
+    const givenBytes = Buffer.from(typeof given === 'string' ? given : '');
+    const expectedBytes = Buffer.from(expected);
     if (
       typeof given !== 'string' ||
-      given.length !== expected.length ||
-      !crypto.timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+      givenBytes.length !== expectedBytes.length ||
+      !crypto.timingSafeEqual(givenBytes, expectedBytes)
     ) {
       return next(new AppError(403, 'csrf_failed', 'Missing or wrong CSRF token: reload the page and try again'));
     }

@@ -19,11 +19,12 @@ import {
   TaxonomyTermPatch,
 } from '../../../shared/schemas/directory';
 import { z } from 'zod';
+import { singleLine } from '../../../shared/schemas/common';
 import { createMailer } from '../email';
 import { deliverReopenEmails } from '../demand';
 import * as domain from './domain';
 
-const LinkParams = z.object({ token: z.string().min(1).max(4096) });
+const LinkParams = z.object({ token: singleLine().min(1).max(4096) });
 
 const escapeHtml = (v: string) =>
   v.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -15,6 +15,7 @@ import { recordAudit } from '../accounts';
 import type { Role } from '../../../shared/roles';
 import { parsePostcodeQuery, postcodeKey } from '../../../shared/postcode';
 import { DIRECTORY_LIMITS } from '../../../shared/schemas/directory';
+import { textProblem } from '../../../shared/schemas/common';
 import { ImportRow, mapRecord, withNulls, type ColumnMapping } from './fields';
 import { classifyByKeywords, type ImportDefaults } from './presets';
 import * as repo from './repository';
@@ -185,6 +186,10 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
 
   // Whole-file problems reject every row.
   const fileProblems: ImportProblem[] = parsed.fileProblem ? [parsed.fileProblem] : [];
+  for (const column of parsed.header) {
+    const reason = textProblem(column, 'single');
+    if (reason) fileProblems.push({ line: 1, field: '(header)', column, reason: `column name ${reason}` });
+  }
   for (const column of Object.keys(mapping))
     if (!parsed.fileProblem && !parsed.header.includes(column))
       fileProblems.push({ line: 1, field: column, reason: 'column is mapped but missing from the header' });
@@ -212,7 +217,16 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
   // 1. Map and validate each row.
   const valid: { line: number; row: ImportRow }[] = [];
   parsed.records.forEach(({ fields, line }, i) => {
-    if (fields.length !== parsed.header.length) {
+    const unsafe = fields.flatMap((cell, j) => {
+      const reason = textProblem(cell, 'multi');
+      const column = parsed.header[j] ?? `column ${j + 1}`;
+      const field = mapping[column] && mapping[column] !== 'ignore' ? mapping[column] : '(cell)';
+      return reason ? [{ line, field, column, reason }] : [];
+    });
+    if (unsafe.length) {
+      rejectedLines.add(line);
+      report.problems.push(...unsafe);
+    } else if (fields.length !== parsed.header.length) {
       reject(line, '(row)', `has ${fields.length} fields but the header has ${parsed.header.length}`);
     } else {
       const record = Object.fromEntries(parsed.header.map((h, j) => [h, fields[j] ?? '']));

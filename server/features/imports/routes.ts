@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../app';
 import { AppError, badField } from '../../errors';
 import { parseQuery } from '../../middleware/validate';
+import { singleLine } from '../../../shared/schemas/common';
 import { requireRole } from '../accounts';
 import { importServicesCsv } from './domain';
 import { parseMapOption } from './fields';
@@ -19,10 +20,10 @@ const flag = z
 
 const ImportQuery = z.object({
   preset: z.enum(PRESET_NAMES, { error: `must be one of ${PRESET_NAMES.join(', ')}` }).optional(),
-  map: z.string().max(2000, 'must be at most 2000 characters').optional(),
+  map: singleLine().max(2000, 'must be at most 2000 characters').optional(),
   dryRun: flag,
   skipInvalid: flag,
-  file: z.string().trim().max(200).optional(),
+  file: singleLine().trim().max(200, 'must be at most 200 characters').optional(),
 });
 
 /** Refuses anonymous and non-admin callers before the body is read. */
