@@ -7,14 +7,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { openDatabase, query, type Db } from '../../server/db';
 import { importReferenceData, STEPS } from '../../server/features/areas';
 import { createTestDatabase } from '../helpers/db';
 import { writeReferenceFixture } from '../helpers/referenceFixture';
+import { startServer, waitFor } from '../helpers/serverProcess';
+import { seeded } from '../api/support/fuzz';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const TABLES = [
   'regions',
   'icbs',
@@ -28,36 +28,6 @@ const TABLES = [
   'postcode_areas',
   'dataset_imports',
 ];
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-function start(env: Record<string, string>): Started {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
-  });
-  children.push(child);
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(predicate: () => boolean, ms: number, output: () => string): Promise<void> {
-  const until = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`timed out; process output:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** The datasets a start said it would load ("reference datasets to load" log record), or [] when none. */
 function datasetsToLoad(out: string): string[] {
@@ -74,18 +44,6 @@ async function counts(db: Db): Promise<Record<string, number>> {
     sql.raw(TABLES.map((t) => `select '${t}' as t, count(*)::int as n from ${t}`).join(' union all ')),
   );
   return Object.fromEntries(rows.map((r) => [r.t, r.n]));
-}
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('first reference-data load killed part-way', () => {
@@ -111,8 +69,8 @@ describe('first reference-data load killed part-way', () => {
 
     const seed = Number(process.env.SIGNPOST_TEST_SEED ?? Date.now() % 1_000_000);
     process.stdout.write(`reference-heal seed ${seed} (replay with SIGNPOST_TEST_SEED=${seed})\n`);
-    const rand = random(seed);
-    const env = { DATA_DIR: dataDir, REFERENCE_DATA: 'auto', REFERENCE_DATA_DIR: dataRoot };
+    const rand = seeded(seed);
+    const env = { PORT: '0', DATA_DIR: dataDir, REFERENCE_DATA: 'auto', REFERENCE_DATA_DIR: dataRoot };
 
     // Two kills: each at the start of a random step still to load, plus a random 0–100 ms into it.
     let remaining: string[] = [...STEPS];
@@ -120,12 +78,13 @@ describe('first reference-data load killed part-way', () => {
     for (let kill = 0; kill < 2; kill++) {
       const step = remaining[Math.floor(rand() * remaining.length)]!;
       const delay = Math.floor(rand() * 100);
-      const p = start(env);
+      const p = startServer(env);
       await waitFor(
         () =>
           new RegExp(`loading reference data: ${step} `).test(p.output()) || /reference data loaded/.test(p.output()),
         300_000,
         p.output,
+        20, // poll often: the kill point should land close to the step's start
       );
       if (delay) await new Promise((r) => setTimeout(r, delay));
       p.child.kill('SIGKILL');
@@ -145,7 +104,7 @@ describe('first reference-data load killed part-way', () => {
     }
     process.stdout.write(`reference-heal killed during ${killedDuring.join(', ')}; left ${remaining.join(', ')}\n`);
 
-    const last = start(env);
+    const last = startServer(env);
     await waitFor(() => /Signpost is ready|Signpost ready on/.test(last.output()), 300_000, last.output);
     expect(datasetsToLoad(last.output())).toEqual(remaining);
     const port = Number(/http:\/\/localhost:(\d+)/.exec(last.output())?.[1]);

@@ -2,40 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-
-const ROOT = path.resolve(__dirname, '..', '..');
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-const children: ChildProcess[] = [];
-// A failed assertion must not leave servers running.
-afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
-
-function start(env: Record<string, string>): Started {
-  let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', REFERENCE_DATA: 'skip', HOST: '127.0.0.1', ...env },
-  });
-  children.push(child);
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(predicate: () => boolean, ms: number, output: () => string = () => ''): Promise<void> {
-  const until = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > until) throw new Error(`timed out; process output:\n${output()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { startServer as start, waitFor } from '../helpers/serverProcess';
 
 const portOf = (out: string) => Number(/Signpost ready on http:\/\/localhost:(\d+)/.exec(out)?.[1]);
 
