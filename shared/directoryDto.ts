@@ -123,7 +123,8 @@ export type ServiceDto = {
   referralInstructions: string | null;
   referralUrl: string | null;
   feesDescription: string | null;
-  isFree: boolean;
+  /** true = stated free, false = stated cost, null = not stated. */
+  isFree: boolean | null;
   eligibilityDescription: string | null;
   minimumAge: number | null;
   maximumAge: number | null;

@@ -59,9 +59,13 @@ function cost(s: ServiceDto): string {
         `${o.option ?? 'Cost'}: £${Number(o.amount).toFixed(2)}${o.amountDescription ? ` (${o.amountDescription})` : ''}`,
     );
   const fees = s.feesDescription?.trim() ?? '';
-  const parts = s.isFree
-    ? ['Free', ...(fees && !/^free\.?$/i.test(fees) ? [fees] : [])]
-    : [fees || 'There may be a cost: ask the service', ...priced];
+  const parts =
+    s.isFree === true
+      ? ['Free', ...(fees && !/^free\.?$/i.test(fees) ? [fees] : [])]
+      : [
+          fees || (s.isFree === false ? 'There is a cost: ask the service' : 'Cost not stated: ask the service'),
+          ...priced,
+        ];
   return parts.join('. ');
 }
 

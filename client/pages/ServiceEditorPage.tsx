@@ -283,7 +283,7 @@ function newServiceValues(): Values {
     referralMethod: '',
     referralInstructions: '',
     referralUrl: '',
-    isFree: true,
+    isFree: null,
     feesDescription: '',
     eligibilityDescription: '',
     minimumAge: '',
@@ -387,7 +387,7 @@ function bodyFromValues(v: Values): Record<string, unknown> {
     referralMethod: blankToNull(v.referralMethod),
     referralInstructions: blankToNull(v.referralInstructions),
     referralUrl: blankToNull(v.referralUrl),
-    isFree: v.isFree,
+    isFree: typeof v.isFree === 'boolean' ? v.isFree : null,
     feesDescription: blankToNull(v.feesDescription),
     eligibilityDescription: blankToNull(v.eligibilityDescription),
     minimumAge: numberOrNull(v.minimumAge),
@@ -1088,6 +1088,7 @@ function Editor({
               options={[
                 ['true', 'Yes'],
                 ['false', 'No'],
+                ['', 'Not stated'],
               ]}
             />
             <Field form={form} path="feesDescription" label="Fees (optional)" multiline />

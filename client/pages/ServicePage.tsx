@@ -154,7 +154,7 @@ export function ServicePage() {
           )}
           <Row label="How it is delivered">{s.deliveryModes.map((m) => DELIVERY[m] ?? m).join(', ')}</Row>
           <Row label="Cost">
-            {s.isFree ? 'Free' : 'There is a cost'}
+            {s.isFree === true ? 'Free' : s.isFree === false ? 'There is a cost' : 'Not stated: ask the service'}
             {s.feesDescription ? `. ${s.feesDescription}` : ''}
             {s.costOptions.length > 0 && (
               <ul className="nhsuk-list nhsuk-u-margin-bottom-0">

@@ -260,7 +260,11 @@ export const ServiceBody = z
     referralInstructions: optText(L.longText, 'multi'),
     referralUrl: optUrl,
     feesDescription: optText(L.longText, 'multi'),
-    isFree: z.boolean({ error: 'must be true or false' }).default(true),
+    /** null or absent = not stated: nothing is free unless someone said so. */
+    isFree: z
+      .boolean({ error: 'must be true, false or null' })
+      .nullish()
+      .transform((v) => v ?? null),
     eligibilityDescription: optText(L.longText, 'multi'),
     minimumAge: optInt(L.minAge, L.maxAge),
     maximumAge: optInt(L.minAge, L.maxAge),

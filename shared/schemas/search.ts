@@ -121,7 +121,7 @@ export interface SearchResultDto {
   remote: boolean;
   deliveryModes: string[];
   categories: { code: string; name: string }[];
-  isFree: boolean;
+  isFree: boolean | null;
   capacity: CapacityDto;
   /** Referral pressure: "high" when recent referrals exceed declared capacity (demand issue); null when unknown. */
   pressure: 'high' | null;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { signedInAs, type AuthHeaders } from '../helpers/auth';
 import {
@@ -253,6 +253,22 @@ describe('services', () => {
       'nature_and_green_space',
       'physical_activity',
     ]);
+  });
+
+  it('when a service is created without saying whether it is free, then its cost is stored and shown as not stated', async () => {
+    const { isFree: _stated, ...body } = serviceBody({ feesDescription: null });
+    const unstated = await createViaApi({ ...body, name: 'Unstated cost' });
+    const stated = await createViaApi(serviceBody({ name: 'Stated cost', isFree: false }));
+    const rows = await db
+      .select({ id: schema.services.id, isFree: schema.services.isFree })
+      .from(schema.services)
+      .where(inArray(schema.services.id, [unstated.body.id, stated.body.id]));
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.isFree]))).toEqual({
+      [unstated.body.id]: null,
+      [stated.body.id]: false,
+    });
+    const pub = await request(t.app).get(`/api/services/${unstated.body.id}`).expect(200);
+    expect(pub.body.isFree).toBeNull();
   });
 
   it('when an editor replaces a service with the current ETag, then every field and nested list is replaced', async () => {

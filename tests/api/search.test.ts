@@ -184,6 +184,8 @@ describe('what', () => {
       modes: ['phone'],
       schedules: [{ byday: 'MO,WE', opensAt: '09:00', closesAt: '12:00' }],
     });
+    // Cost not stated: neither "free" nor "there is a cost" may claim it.
+    await placeService(db, { name: 'Unstated', minimumAge: 70, maximumAge: 99, languages: ['pl'], isFree: null });
     const q = { postcode: 'M13 9PL' };
     expect(names(await search({ ...q, age: '15' })).sort()).toEqual(['Helpline', 'Youth']);
     expect(names(await search({ ...q, age: '40' })).sort()).toEqual(['Adults', 'Helpline']);
@@ -193,6 +195,7 @@ describe('what', () => {
     expect(names(await search({ ...q, mode: 'online,phone' }))).toEqual(['Helpline']);
     expect(names(await search({ ...q, free: 'false' }))).toEqual(['Adults']);
     expect(names(await search({ ...q, free: 'true' })).sort()).toEqual(['Helpline', 'Youth']);
+    expect(names(await search({ ...q, age: '75' })).sort()).toEqual(['Adults', 'Helpline', 'Unstated']);
     expect(names(await search({ ...q, openOn: 'we' }))).toEqual(['Helpline']);
     expect(names(await search({ ...q, openOn: 'MO@11:30' }))).toEqual(['Helpline']);
     expect(names(await search({ ...q, openOn: 'MO@12:00' }))).toEqual([]);

@@ -277,12 +277,16 @@ describe('Gap analysis on the need page', () => {
     await page.getByLabel('Service category').selectOption('advice');
     await page.waitForURL(/category=advice/);
     await expect(page.getByLabel('Service category').inputValue()).resolves.toBe('advice');
-    const csv = page.getByRole('link', { name: /^CSV/ });
-    const geojson = page.getByRole('link', { name: /^GeoJSON/ });
-    await expect(csv.getAttribute('href')).resolves.toBe(`/api/gaps/pcns.csv?icb=${ALPHA.code}&category=advice`);
-    await expect(geojson.getAttribute('href')).resolves.toBe(
-      `/api/gaps/pcns.geojson?icb=${ALPHA.code}&category=advice`,
-    );
+    // The export links follow once the category's figures have loaded (wait for that, not for a clock).
+    const csvHref = `/api/gaps/pcns.csv?icb=${ALPHA.code}&category=advice`;
+    const geojsonHref = `/api/gaps/pcns.geojson?icb=${ALPHA.code}&category=advice`;
+    await page.locator(`a[href="${csvHref}"]`).filter({ hasText: /^CSV/ }).waitFor();
+    await page
+      .locator(`a[href="${geojsonHref}"]`)
+      .filter({ hasText: /^GeoJSON/ })
+      .waitFor();
+    await expect(page.getByRole('link', { name: /^CSV/ }).getAttribute('href')).resolves.toBe(csvHref);
+    await expect(page.getByRole('link', { name: /^GeoJSON/ }).getAttribute('href')).resolves.toBe(geojsonHref);
 
     // The CSV link downloads the API's CSV with the same filters: one line per PCN of the ICB plus the header.
     const text = await (await fetch(`${app.baseUrl}/api/gaps/pcns.csv?icb=${ALPHA.code}&category=advice`)).text();
@@ -292,7 +296,9 @@ describe('Gap analysis on the need page', () => {
     const api = await apiGapRows(`?icb=${ALPHA.code}&category=advice`);
     for (const r of api) {
       const cell = page.locator(`tr[data-pcn-code="${r.code}"] td[data-column="vcse_per_10k"]`);
-      await expect(cell.textContent()).resolves.toBe(r.vcse.per10k === null ? 'no data' : r.vcse.per10k.toFixed(2));
+      const expected = r.vcse.per10k === null ? 'no data' : r.vcse.per10k.toFixed(2);
+      await cell.filter({ hasText: new RegExp(`^${expected.replace('.', '\\.')}$`) }).waitFor();
+      await expect(cell.textContent()).resolves.toBe(expected);
     }
 
     // Not signed in: no flag key, tags or suggestions (and no refused flag request).

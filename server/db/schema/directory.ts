@@ -70,7 +70,8 @@ export const services = pgTable(
     referralInstructions: text('referral_instructions'),
     referralUrl: text('referral_url'),
     feesDescription: text('fees_description'),
-    isFree: boolean('is_free').notNull().default(true),
+    /** true = stated free, false = stated that there is a cost, null = the source did not say. */
+    isFree: boolean('is_free'),
     eligibilityDescription: text('eligibility_description'),
     minimumAge: integer('minimum_age'),
     maximumAge: integer('maximum_age'),

@@ -50,7 +50,7 @@ export const serviceSearch = pgTable(
     openDays: text('open_days').array().notNull(),
     minAge: integer('min_age'),
     maxAge: integer('max_age'),
-    isFree: boolean('is_free').notNull(),
+    isFree: boolean('is_free'),
     /** Delivered by phone or online (may appear for its service areas whatever the distance). */
     remote: boolean('remote').notNull(),
     capacityStatus: text('capacity_status'),

@@ -690,6 +690,16 @@ export async function importOrukServices(args: {
 }
 
 const CHUNK = 1000;
+/** Free only when the feed says so: fees text saying "free" or every cost option at £0; a cost when it names one; else not stated (null). */
+function statedFree(fees: string | null, costs: { amount?: number | null }[]): boolean | null {
+  const text = fees?.trim() ?? '';
+  if (costs.some((c) => c.amount != null && c.amount > 0)) return false;
+  if (/^(it'?s\s+|this service is\s+)?(free|no charge|free of charge)\b/i.test(text)) return true;
+  if (costs.length > 0 && costs.every((c) => c.amount === 0)) return true;
+  if (text) return false;
+  return null;
+}
+
 async function insertChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) await write(rows.slice(i, i + CHUNK));
 }
@@ -789,7 +799,7 @@ async function writeServices(
     email: s.email,
     status: s.status,
     feesDescription: s.fees,
-    isFree: !s.fees && s.costs.length === 0,
+    isFree: statedFree(s.fees, s.costs),
     eligibilityDescription: s.eligibility,
     referralInstructions: s.applicationProcess,
     minimumAge: s.minimumAge,

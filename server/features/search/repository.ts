@@ -201,7 +201,7 @@ export interface PageDetails {
   name: string;
   description: string;
   deliveryModes: string[];
-  isFree: boolean;
+  isFree: boolean | null;
   capacityStatus: string | null;
   capacityPlaces: number | null;
   capacityWaitDays: number | null;

@@ -18,7 +18,7 @@ export interface PlaceOptions {
   areas?: { areaType: string; areaCode: string }[];
   languages?: string[];
   schedules?: { byday: string; opensAt?: string; closesAt?: string }[];
-  isFree?: boolean;
+  isFree?: boolean | null;
   minimumAge?: number | null;
   maximumAge?: number | null;
   orgName?: string;
@@ -40,7 +40,7 @@ export async function placeService(db: Db, o: PlaceOptions = {}): Promise<{ id: 
       name: o.name ?? 'Walking group',
       description: o.description ?? '',
       status: o.serviceStatus ?? 'active',
-      isFree: o.isFree ?? true,
+      isFree: o.isFree === undefined ? true : o.isFree,
       minimumAge: o.minimumAge ?? null,
       maximumAge: o.maximumAge ?? null,
       deliveryModes: o.modes ?? ['in_person'],
