@@ -15,6 +15,7 @@ import { areasRouter } from './features/areas';
 import { directoryRouter } from './features/directory';
 import { searchRouter } from './features/search';
 import { importsRouter } from './features/imports';
+import { feedsRouter } from './features/feeds';
 import { demandRouter } from './features/demand';
 import { orukRouter } from './features/oruk';
 import { gapsRouter } from './features/gaps';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(searchRouter(deps));
   app.use(directoryRouter(deps));
   app.use(importsRouter(deps));
+  app.use(feedsRouter(deps));
   app.use(demandRouter(deps));
   app.use(orukRouter(deps));
   app.use(gapsRouter(deps));

@@ -179,6 +179,12 @@ const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|PGlite is clos(ed|ing)|Cannot use a pool after calling end/i;
 
+/** Whether an error (or the driver error drizzle wrapped in it) is a unique-constraint violation (SQLSTATE 23505). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: { code?: string } } | undefined;
+  return e?.code === '23505' || e?.cause?.code === '23505';
+}
+
 /**
  * Whether an error (or any error in its `cause` chain, as drizzle wraps driver errors) means the database is
  * unavailable — down, restarting, unreachable or out of connections — rather than a bug: callers answer 503.

@@ -1,5 +1,13 @@
 /** Front door of the database layer. */
-export { openDatabase, query, queryPrepared, isDatabaseUnavailable, embeddedDir, MIGRATIONS_FOLDER } from './client';
+export {
+  openDatabase,
+  query,
+  queryPrepared,
+  isDatabaseUnavailable,
+  isUniqueViolation,
+  embeddedDir,
+  MIGRATIONS_FOLDER,
+} from './client';
 export type { Database, Db, Engine, OpenOptions, QueryObserver, PoolStats } from './client';
 export { DataDirLockedError } from './lock';
 export { bulkInsert, type BulkColumn } from './bulk';

@@ -1,5 +1,5 @@
 /** Rules of accounts: sign-in with lockout, sessions, password change and reset, invites and user administration. Plain data in and out. */
-import type { Db } from '../../db';
+import { isUniqueViolation, type Db } from '../../db';
 import { AppError, badField, conflict, notFound, validationError, type FieldProblem } from '../../errors';
 import { passwordProblem, type InviteBody, type UpdateUserBody } from '../../../shared/schemas/accounts';
 import type { Role } from '../../../shared/roles';
@@ -261,11 +261,6 @@ async function resolveScope(
     problems.push({ field: 'icbCode', message: 'is not a known ICB' });
   if (problems.length) throw validationError(problems);
   return { organizationIds, pcnCode, icbCode };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } } | undefined;
-  return e?.code === '23505' || e?.cause?.code === '23505';
 }
 
 /** Invites someone (admin only): creates the user without a password and emails a link valid for INVITE_TOKEN_TTL_MS. */

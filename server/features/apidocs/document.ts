@@ -13,6 +13,7 @@ import * as accounts from '../../../shared/schemas/accounts';
 import * as areas from '../../../shared/schemas/areas';
 import * as demand from '../../../shared/schemas/demand';
 import * as directory from '../../../shared/schemas/directory';
+import * as feeds from '../../../shared/schemas/feeds';
 import * as gaps from '../../../shared/schemas/gaps';
 import * as oruk from '../../../shared/schemas/oruk';
 import * as search from '../../../shared/schemas/search';
@@ -939,6 +940,54 @@ export const ENDPOINTS: Endpoint[] = [
       summary: 'Services as GeoJSON points',
       access: 'public',
       ok: GEOJSON_OK,
+    },
+  ]),
+
+  // Registered ORUK feeds
+  ...tagged('Feeds', [
+    {
+      method: 'get',
+      path: '/api/admin/feeds',
+      summary: 'Registered ORUK feeds with their schedule and latest run (admin)',
+      access: 'admin',
+      ok: { description: 'Feeds, newest first' },
+    },
+    {
+      method: 'post',
+      path: '/api/admin/feeds',
+      summary: 'Register a live ORUK feed to sync on a schedule (admin)',
+      access: 'admin',
+      body: feeds.FeedBody,
+      ok: { status: 201, description: 'Registered; its first sync is due at once' },
+      problems: [409],
+    },
+    {
+      method: 'get',
+      path: '/api/admin/feeds/{id}',
+      summary: 'One registered feed (admin)',
+      access: 'admin',
+      params: IdParams,
+      ok: { description: 'The feed' },
+      problems: [404],
+    },
+    {
+      method: 'patch',
+      path: '/api/admin/feeds/{id}',
+      summary: 'Change a feed: name, URL, schedule, days before vanished services are hidden, on/off (admin)',
+      access: 'admin',
+      params: IdParams,
+      body: feeds.FeedPatch,
+      ok: { description: 'The feed' },
+      problems: [404, 409],
+    },
+    {
+      method: 'delete',
+      path: '/api/admin/feeds/{id}',
+      summary: 'Stop syncing a feed; what it imported stays (admin)',
+      access: 'admin',
+      params: IdParams,
+      ok: { status: 204, description: 'Removed' },
+      problems: [404],
     },
   ]),
 
