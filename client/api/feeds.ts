@@ -12,7 +12,7 @@ export const fetchFeeds = (signal?: AbortSignal) => getJson<FeedDto[]>('/api/adm
 
 /** Registers a feed; its first sync is due at once. */
 export async function registerFeed(
-  body: { name: string; url: string; schedule: FeedSchedule; hideMissingAfterDays: number },
+  body: { name: string; url: string; schedule: FeedSchedule },
   csrfToken: string | null,
 ): Promise<FeedDto> {
   return (await sendJson<FeedDto>('POST', '/api/admin/feeds', body, { csrfToken })).body;
@@ -21,7 +21,7 @@ export async function registerFeed(
 /** Changes a feed (e.g. turns it off). */
 export async function changeFeed(
   id: string,
-  patch: Partial<{ name: string; url: string; schedule: FeedSchedule; hideMissingAfterDays: number; enabled: boolean }>,
+  patch: Partial<{ name: string; url: string; schedule: FeedSchedule; enabled: boolean }>,
   csrfToken: string | null,
 ): Promise<FeedDto> {
   return (await sendJson<FeedDto>('PATCH', feedPath(id), patch, { csrfToken })).body;

@@ -22,7 +22,6 @@ const FIELD_IDS: Record<string, string> = {
   name: 'feed-name',
   url: 'feed-url',
   schedule: 'feed-schedule',
-  hideMissingAfterDays: 'feed-hide-days',
 };
 
 const SCHEDULE_LABELS: Record<FeedSchedule, string> = {
@@ -69,7 +68,6 @@ export function FeedsPanel({ csrfToken, actions }: FeedsPanelProps) {
     const name = String(form.get('feed-name') ?? '').trim();
     const url = String(form.get('feed-url') ?? '').trim();
     const schedule = String(form.get('feed-schedule') ?? 'daily') as FeedSchedule;
-    const days = Number(form.get('feed-hide-days') ?? 30);
     const found: FormProblem[] = [];
     if (!name) found.push({ fieldId: 'feed-name', message: 'Enter a name for the feed' });
     if (!url) found.push({ fieldId: 'feed-url', message: 'Enter the feed’s URL' });
@@ -79,7 +77,7 @@ export function FeedsPanel({ csrfToken, actions }: FeedsPanelProps) {
     }
     setBusy(true);
     try {
-      const feed = await registerFeed({ name, url, schedule, hideMissingAfterDays: days }, csrfToken);
+      const feed = await registerFeed({ name, url, schedule }, csrfToken);
       setProblems([]);
       setStatus(`Registered ${feed.name}. Its first sync starts within a minute.`);
       formElement.reset();
@@ -112,8 +110,8 @@ export function FeedsPanel({ csrfToken, actions }: FeedsPanelProps) {
       <h2 id="feeds-heading">Registered ORUK feeds</h2>
       <p>
         Signpost syncs each feed on its schedule: new and changed services are applied, and services that vanish from
-        the feed are marked “not in source” and hidden from search after the number of days you choose. Nothing is
-        deleted.
+        the feed are marked “not in source” and hidden from search after a set number of days (MISSING_HIDE_DAYS).
+        Nothing is deleted.
       </p>
       <p role="status" aria-live="polite" className="nhsuk-body">
         {status}
@@ -135,8 +133,6 @@ export function FeedsPanel({ csrfToken, actions }: FeedsPanelProps) {
                 <td className="nhsuk-table__cell">
                   {SCHEDULE_LABELS[f.schedule]}
                   {f.enabled ? '' : ' (turned off)'}
-                  <br />
-                  <span className="nhsuk-body-s">Hide vanished services after {f.hideMissingAfterDays} days</span>
                 </td>
                 <td className="nhsuk-table__cell">{f.lastRunAt ? formatDateTime(f.lastRunAt) : 'Never'}</td>
                 <td className="nhsuk-table__cell">{f.nextRunAt ? formatDateTime(f.nextRunAt) : 'None (turned off)'}</td>
@@ -198,14 +194,6 @@ export function FeedsPanel({ csrfToken, actions }: FeedsPanelProps) {
             ))}
           </select>
         </div>
-        <TextInput
-          id="feed-hide-days"
-          label="Hide services missing from the feed after (days)"
-          inputMode="numeric"
-          defaultValue="30"
-          inputClassName="nhsuk-input--width-4"
-          error={problemOf('feed-hide-days')}
-        />
         <button type="submit" className="nhsuk-button" disabled={busy}>
           Register feed
         </button>

@@ -19,11 +19,6 @@ const url = singleLine({ error: 'is required' })
   .max(2000, 'must be at most 2000 characters')
   .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }));
 const schedule = z.enum(FEED_SCHEDULES, { error: `must be one of ${FEED_SCHEDULES.join(', ')}` });
-const hideMissingAfterDays = z
-  .number({ error: 'must be a whole number of days' })
-  .int('must be a whole number of days')
-  .min(1, 'must be at least 1')
-  .max(3650, 'must be at most 3650');
 const enabled = z.boolean({ error: 'must be true or false' });
 
 /** POST /api/admin/feeds */
@@ -31,7 +26,6 @@ export const FeedBody = z.strictObject({
   name,
   url,
   schedule: schedule.default('daily'),
-  hideMissingAfterDays: hideMissingAfterDays.default(30),
   enabled: enabled.default(true),
 });
 export type FeedBody = z.output<typeof FeedBody>;
@@ -42,7 +36,6 @@ export const FeedPatch = z
     name: name.optional(),
     url: url.optional(),
     schedule: schedule.optional(),
-    hideMissingAfterDays: hideMissingAfterDays.optional(),
     enabled: enabled.optional(),
   })
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'must change at least one field' });
@@ -54,7 +47,6 @@ export interface FeedDto {
   name: string;
   url: string;
   schedule: FeedSchedule;
-  hideMissingAfterDays: number;
   enabled: boolean;
   /** When the scheduler next syncs it (ISO); null while disabled. */
   nextRunAt: string | null;

@@ -32,7 +32,6 @@ describe('registering feeds', () => {
       name: 'North Lincolnshire',
       url: 'https://example.org/oruk/services',
       schedule: 'daily',
-      hideMissingAfterDays: 30,
       enabled: true,
       lastRunAt: null,
       lastJobId: null,
@@ -54,8 +53,7 @@ describe('registering feeds', () => {
       [{ name: 'A', url: 'ftp://example.org/a' }, 'url'],
       [{ name: 'A', url: 'example.org' }, 'url'],
       [{ name: 'A', url: 'https://example.org/a', schedule: 'monthly' }, 'schedule'],
-      [{ name: 'A', url: 'https://example.org/a', hideMissingAfterDays: 0 }, 'hideMissingAfterDays'],
-      [{ name: 'A', url: 'https://example.org/a', hideMissingAfterDays: 1.5 }, 'hideMissingAfterDays'],
+      [{ name: 'A', url: 'https://example.org/a', enabled: 'yes' }, 'enabled'],
       [{ name: 'A', url: 'https://example.org/a', token: 'x' }, 'token'],
       [{ name: 'A\u0000B', url: 'https://example.org/a' }, 'name'],
     ];

@@ -3,7 +3,6 @@ CREATE TABLE "oruk_feeds" (
 	"name" text NOT NULL,
 	"url" text NOT NULL,
 	"schedule" text DEFAULT 'daily' NOT NULL,
-	"hide_missing_after_days" integer DEFAULT 30 NOT NULL,
 	"enabled" boolean DEFAULT true NOT NULL,
 	"next_run_at" timestamp with time zone,
 	"last_run_at" timestamp with time zone,

@@ -1,5 +1,5 @@
 /** Drizzle schema of registered ORUK feeds: a live directory API that Signpost syncs on a schedule. */
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * One registered feed. `next_run_at` is when the scheduler next enqueues a sync (null while disabled); claiming a due
@@ -14,8 +14,6 @@ export const orukFeeds = pgTable(
     url: text('url').notNull(),
     /** hourly | daily | weekly */
     schedule: text('schedule').notNull().default('daily'),
-    /** Services not in the feed for more than this many days are hidden from search (never deleted). */
-    hideMissingAfterDays: integer('hide_missing_after_days').notNull().default(30),
     enabled: boolean('enabled').notNull().default(true),
     nextRunAt: timestamp('next_run_at', { withTimezone: true }),
     lastRunAt: timestamp('last_run_at', { withTimezone: true }),

@@ -23,7 +23,6 @@ export function presentFeed(f: repo.FeedRow): FeedDto {
     name: f.name,
     url: f.url,
     schedule: f.schedule as FeedSchedule,
-    hideMissingAfterDays: f.hideMissingAfterDays,
     enabled: f.enabled,
     nextRunAt: iso(f.nextRunAt),
     lastRunAt: iso(f.lastRunAt),
