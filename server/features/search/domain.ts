@@ -5,6 +5,7 @@
 import type { Db } from '../../db';
 import { badField } from '../../errors';
 import { parsePostcodeQuery } from '../../../shared/postcode';
+import { isRecordId } from '../../../shared/schemas/common';
 import {
   SEARCH_PAGE,
   SEARCH_RADIUS,
@@ -68,7 +69,7 @@ export function decodeCursor(raw: string, sort: SearchSort): Cursor {
     !Number.isFinite(c.t) ||
     Math.abs(c.t - Date.now()) > 366 * 86_400_000 ||
     typeof c.id !== 'string' ||
-    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(c.id) ||
+    !isRecordId(c.id) ||
     typeof c.s !== 'string'
   )
     throw bad();
