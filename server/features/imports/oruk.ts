@@ -214,7 +214,7 @@ const label = (raw: unknown, i: number) => {
   return `services[${i}]${what ? ` (${what})` : ''}`;
 };
 /** Names of records left in a feed by its testers. */
-const TEST_RECORD = /^\s*(test|testing|dummy|sample|example|do not use|delete me)\b/i;
+const TEST_RECORD = /^\s*(test|testing|dummy|do not use|delete me)\b/i;
 const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 const sorted = (m: Map<string, number> | Record<string, number>) =>
@@ -310,7 +310,7 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
     for (const t of svc.unmappedTerms) bump(report.unmappedTerms, t);
     if (TEST_RECORD.test(svc.name) || TEST_RECORD.test(svc.org.name)) {
       report.skipped += 1;
-      report.skippedRecords.push({ record, field: 'name', reason: 'looks like a test record (test, dummy, sample…)' });
+      report.skippedRecords.push({ record, field: 'name', reason: 'looks like a test record (test, dummy, do not use…)' });
       return;
     }
     if (seen.has(svc.ref)) {
