@@ -381,7 +381,7 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
     const outside = s.locations.flatMap((l, i) => {
       const p = s.points[i];
       const where = (place: string) =>
-        `is in ${place.startsWith('outside') ? '' : ''}${place} (${[l.postcode ? `postcode ${l.postcode}` : '', p ? `${p.lat},${p.lng}` : '', [l.address1, l.city].filter(Boolean).join(', ')].filter(Boolean).join('; ')}); only places in England are imported`;
+        `is outside England: ${place.startsWith('outside') ? '' : 'in '}${place} (${[l.postcode ? `postcode ${l.postcode}` : '', p ? `${p.lat},${p.lng}` : '', [l.address1, l.city].filter(Boolean).join(', ')].filter(Boolean).join('; ')}); only places in England are imported`;
       if (p && icbs > 0 && !inEngland.has(`${p.lat},${p.lng}`))
         return [{ field: `locations.${i}`, reason: where(placeOutsideEngland(p.lat, p.lng, l.postcode)) }];
       const byPostcode = placeOfPostcode(l.postcode);
