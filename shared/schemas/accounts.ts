@@ -74,9 +74,7 @@ const Name = singleLine({ error: 'is required' })
   .min(1, 'is required')
   .max(NAME_MAX_LENGTH, `must be at most ${NAME_MAX_LENGTH} characters`);
 
-const OrganizationIds = z
-  .array(recordId('an organisation id'))
-  .max(50, 'must list at most 50 organisations');
+const OrganizationIds = z.array(recordId('an organisation id')).max(50, 'must list at most 50 organisations');
 
 /** POST /api/admin/invites. Scope fields must match the role (checked in the domain, which knows the database). */
 export const InviteBody = z.object({

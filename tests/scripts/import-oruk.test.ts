@@ -228,7 +228,9 @@ describe('the standard’s example files', () => {
     for (const file of ['service_list.json', 'organization_full.json', 'service_at_location_full.json']) {
       const r = await run([inEngland(path.join(EXAMPLES, file)), '--source-name', 'oruk-examples']);
       expect([file, r.code, r.err]).toEqual([file, 0, '']);
-      expect(r.out).toMatch(/1 services: 0 created, (1 updated, 0 unchanged|0 updated, 1 unchanged), 0 skipped, 0 rejected/);
+      expect(r.out).toMatch(
+        /1 services: 0 created, (1 updated, 0 unchanged|0 updated, 1 unchanged), 0 skipped, 0 rejected/,
+      );
     }
     expect(await one(sql`select count(*)::int as n from services where source_ref = ${EXAMPLE_SERVICE}`)).toEqual({
       n: 1,
@@ -284,10 +286,12 @@ describe('a paged feed over HTTP', () => {
       );
       expect(r.out).toContain('name: is required');
       const ids = GOOD.map((s) => s.id as string);
-      expect(await one(sql`select count(*)::int as n from services where source_ref = any(${sql.param(ids)}::text[])`)).toEqual(
-        { n: 11 },
-      );
-      expect(await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 12)}`)).toEqual({
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = any(${sql.param(ids)}::text[])`),
+      ).toEqual({ n: 11 });
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 12)}`),
+      ).toEqual({
         n: 0,
       });
       const s1 = await one(sql`select s.capacity_status, s.capacity_places, o.source, o.source_ref, ST_Y(l.geom) as lat,
@@ -379,7 +383,9 @@ describe('de-duplication and bad sources', () => {
     expect(r.out).toContain(
       `organization.name: an organisation with the same name and postcode is already in the directory (${org.id}) (skipped)`,
     );
-    expect(await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 40)}`)).toEqual({
+    expect(
+      await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 40)}`),
+    ).toEqual({
       n: 0,
     });
   });
@@ -412,7 +418,9 @@ describe('feed URLs on non-public addresses (SSRF)', () => {
       expect(r.err).toContain('Nothing was written.');
       expect(feed.requests).toEqual([]);
       expect(await snapshotDirectory(database.db)).toEqual(before);
-      expect(await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 60)}`)).toEqual({
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 60)}`),
+      ).toEqual({
         n: 0,
       });
     } finally {
@@ -450,7 +458,9 @@ describe('feed URLs on non-public addresses (SSRF)', () => {
       const r = await run([feed.url], ALLOW_LOOPBACK);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/2 services from 1 pages: 2 created/);
-      expect(await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 60)}`)).toEqual({
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 60)}`),
+      ).toEqual({
         n: 1,
       });
     } finally {

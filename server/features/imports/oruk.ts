@@ -114,12 +114,22 @@ async function fetchJson(url: string, options: OrukFetchOptions): Promise<unknow
   }
 }
 
+/** The items of a list response: ORUK 3.0 `contents`, or ORUK 1.0 (Spring-style) `content`. */
+const itemsOf = (doc: unknown): unknown[] | undefined =>
+  isObject(doc)
+    ? Array.isArray(doc.contents)
+      ? doc.contents
+      : Array.isArray(doc.content)
+        ? doc.content
+        : undefined
+    : undefined;
 
 /** Services of a JSON document: a list response, an array of services, one service, or an organisation with services. */
 export function servicesOfDocument(doc: unknown): J[] {
   if (Array.isArray(doc)) return doc as J[];
   if (!isObject(doc)) throw new OrukSourceError('The feed is not a JSON object or array');
-  if (Array.isArray(doc.contents)) return doc.contents as J[];
+  const items = itemsOf(doc);
+  if (items) return items as J[];
   if (Array.isArray(doc.services) && Array.isArray(doc.organizations)) return doc.services as J[];
   if (Array.isArray(doc.services)) {
     const { services, ...org } = doc;
@@ -164,9 +174,9 @@ export async function readOrukSource(
     throw e;
   }
   const first = await fetchJson(url.toString(), options);
-  if (isObject(first) && !Array.isArray(first.contents) && typeof first.version === 'string') {
+  if (isObject(first) && !itemsOf(first) && typeof first.version === 'string') {
     url = new URL(`${url.pathname.replace(/\/$/, '')}/services`, url);
-  } else if (!isObject(first) || !Array.isArray(first.contents)) {
+  } else if (!itemsOf(first)) {
     return { services: servicesOfDocument(first), pages: 1 };
   }
   if (!url.searchParams.has('full')) url.searchParams.set('full', 'true');
@@ -175,12 +185,19 @@ export async function readOrukSource(
   for (let page = 1; page <= MAX_PAGES; page += 1) {
     url.searchParams.set('page', String(page));
     const doc = await fetchJson(url.toString(), options);
-    if (!isObject(doc) || !Array.isArray(doc.contents))
-      throw new OrukSourceError(`${url.toString()} is not an ORUK list response`);
+    const items = itemsOf(doc);
+    if (!isObject(doc) || !items) throw new OrukSourceError(`${url.toString()} is not an ORUK list response`);
     pages += 1;
-    services.push(...doc.contents);
-    const totalPages = typeof doc.total_pages === 'number' ? doc.total_pages : undefined;
-    if (doc.contents.length === 0 || doc.last_page === true || (totalPages !== undefined && page >= totalPages)) break;
+    services.push(...items);
+    const total = doc.total_pages ?? doc.totalPages;
+    const totalPages = typeof total === 'number' ? total : undefined;
+    if (
+      items.length === 0 ||
+      doc.last_page === true ||
+      doc.last === true ||
+      (totalPages !== undefined && page >= totalPages)
+    )
+      break;
   }
   // Items without nested locations (a feed whose lists only carry one-to-one fields, ignoring full=true; or a
   // service without locations): fetch each such service in full from /services/{id}.
@@ -203,7 +220,9 @@ export function feedSourceKey(source: string): string {
 }
 
 /** The crosswalk shipped with Signpost (data/oruk-crosswalk.json): feed terms → Signpost category codes. */
-export function loadCrosswalk(file = path.resolve(__dirname, '..', '..', '..', 'data', 'oruk-crosswalk.json')): Crosswalk {
+export function loadCrosswalk(
+  file = path.resolve(__dirname, '..', '..', '..', 'data', 'oruk-crosswalk.json'),
+): Crosswalk {
   const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { terms?: Record<string, string> };
   return Object.fromEntries(Object.entries(doc.terms ?? {}).map(([k, v]) => [k.trim().toLowerCase(), v]));
 }
@@ -218,7 +237,9 @@ const TEST_RECORD = /^\s*(test|testing|dummy|do not use|delete me)\b/i;
 const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
 const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
 const sorted = (m: Map<string, number> | Record<string, number>) =>
-  Object.fromEntries([...(m instanceof Map ? m.entries() : Object.entries(m))].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)));
+  Object.fromEntries(
+    [...(m instanceof Map ? m.entries() : Object.entries(m))].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+  );
 
 type Placed = Svc & { points: ({ lat: number; lng: number } | null)[] };
 
@@ -300,7 +321,10 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
     const svc = mapService(raw, problems, warnings, { orgsById, crosswalk });
     for (const w of warnings) {
       report.warnings.push({ record, ...w });
-      bump(report.repairs, `${w.field.replace(/\.\d+\./g, '.')}: ${w.reason.replace(/^.*? is not /, 'not ').replace(/\(\d+\)/, '')}`);
+      bump(
+        report.repairs,
+        `${w.field.replace(/\.\d+\./g, '.')}: ${w.reason.replace(/^.*? is not /, 'not ').replace(/\(\d+\)/, '')}`,
+      );
     }
     if (!svc) {
       report.rejected += 1;
@@ -310,7 +334,11 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
     for (const t of svc.unmappedTerms) bump(report.unmappedTerms, t);
     if (TEST_RECORD.test(svc.name) || TEST_RECORD.test(svc.org.name)) {
       report.skipped += 1;
-      report.skippedRecords.push({ record, field: 'name', reason: 'looks like a test record (test, dummy, do not use…)' });
+      report.skippedRecords.push({
+        record,
+        field: 'name',
+        reason: 'looks like a test record (test, dummy, do not use…)',
+      });
       return;
     }
     if (seen.has(svc.ref)) {
@@ -327,7 +355,9 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
 
   // 2. Places: England only; coordinates against postcode.
   const postcodeKeys = [
-    ...new Set(mapped.flatMap(({ svc }) => svc.locations.flatMap((l) => (l.postcode ? [postcodeKey(l.postcode)] : [])))),
+    ...new Set(
+      mapped.flatMap(({ svc }) => svc.locations.flatMap((l) => (l.postcode ? [postcodeKey(l.postcode)] : []))),
+    ),
   ];
   const postcodePoints = new Map(
     (
@@ -386,7 +416,8 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
         return [{ field: `locations.${i}`, reason: where(placeOutsideEngland(p.lat, p.lng, l.postcode)) }];
       const byPostcode = placeOfPostcode(l.postcode);
       if (byPostcode) return [{ field: `locations.${i}`, reason: where(byPostcode) }];
-      if (!p && l.country !== 'GB') return [{ field: `locations.${i}`, reason: where(`outside the UK (country ${l.country})`) }];
+      if (!p && l.country !== 'GB')
+        return [{ field: `locations.${i}`, reason: where(`outside the UK (country ${l.country})`) }];
       return [];
     });
     if (outside.length) {
@@ -431,7 +462,9 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
   );
 
   const hashOf = (s: Placed) =>
-    createHash('sha256').update(JSON.stringify({ ...s, unmappedTerms: undefined })).digest('hex');
+    createHash('sha256')
+      .update(JSON.stringify({ ...s, unmappedTerms: undefined }))
+      .digest('hex');
   const newOrgs = new Map<string, Org & { id: string }>();
   const updatedOrgs = new Map<string, Org & { id: string }>();
   const toWrite: Write[] = [];

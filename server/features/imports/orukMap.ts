@@ -187,11 +187,15 @@ const MAPPED = new Set(
         .map((f) => `service_at_locations.location.${a}.${f}`)
         .join(' '),
     ),
-    ...['schedules', 'regular_schedules', 'service_at_locations.schedules', 'service_at_locations.regular_schedules'].map(
-      (s) =>
-        ['freq', 'byday', 'weekday', 'opens_at', 'closes_at', 'valid_from', 'valid_to', 'description']
-          .map((f) => `${s}.${f}`)
-          .join(' '),
+    ...[
+      'schedules',
+      'regular_schedules',
+      'service_at_locations.schedules',
+      'service_at_locations.regular_schedules',
+    ].map((s) =>
+      ['freq', 'byday', 'weekday', 'opens_at', 'closes_at', 'valid_from', 'valid_to', 'description']
+        .map((f) => `${s}.${f}`)
+        .join(' '),
     ),
     ...['holiday_schedules', 'service_at_locations.holiday_schedules'].map((s) =>
       ['closed', 'opens_at', 'closes_at', 'start_date', 'end_date'].map((f) => `${s}.${f}`).join(' '),
@@ -208,7 +212,8 @@ const MAPPED = new Set(
     .join(' ')
     .split(/\s+/),
 );
-const STRUCTURAL = (key: string) => key === 'id' || key.endsWith('_id') || key === 'location_type' || key === 'address_type';
+const STRUCTURAL = (key: string) =>
+  key === 'id' || key.endsWith('_id') || key === 'location_type' || key === 'address_type';
 
 /** Counts (once per record) every non-empty field of `raw` that the mapper does not read, by path. */
 export function unmappedFields(raw: unknown, into: Map<string, number>): void {
@@ -223,15 +228,19 @@ export function unmappedFields(raw: unknown, into: Map<string, number>): void {
         if (p === 'organization' && typeof x === 'string') continue;
         walk(x, p);
       }
-    } else if (v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '') && path)
-      found.add(path);
+    } else if (v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '') && path) found.add(path);
   };
   walk(raw, '');
   for (const p of found) into.set(p, (into.get(p) ?? 0) + 1);
 }
 
 /** Checks, repairs and maps one ORUK service; fatal problems and warnings are pushed with their field paths. */
-export function mapService(raw: unknown, problems: FieldNote[], warnings: FieldNote[], ctx: MapContext): Svc | undefined {
+export function mapService(
+  raw: unknown,
+  problems: FieldNote[],
+  warnings: FieldNote[],
+  ctx: MapContext,
+): Svc | undefined {
   const bad = (field: string, reason: string) => problems.push({ field, reason });
   const warn = (field: string, reason: string, before?: string, after?: string) =>
     warnings.push({
@@ -278,7 +287,12 @@ export function mapService(raw: unknown, problems: FieldNote[], warnings: FieldN
     const max = opts.max ?? DIRECTORY_LIMITS.description;
     if (text.length > max) {
       const cut = trimAtWord(text, max);
-      warn(path, `longer than ${max} characters (${text.length}); cut at a word boundary`, text.slice(-40), cut.slice(-40));
+      warn(
+        path,
+        `longer than ${max} characters (${text.length}); cut at a word boundary`,
+        text.slice(-40),
+        cut.slice(-40),
+      );
       text = cut;
     }
     if (text === '') {
@@ -303,6 +317,12 @@ export function mapService(raw: unknown, problems: FieldNote[], warnings: FieldN
     if (!/^[a-z][a-z0-9+.-]*:/i.test(v) && /^(\/\/)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?([/?#]\S*)?$/i.test(v)) {
       const fixed = `${/^http\b/i.test(v) ? 'http' : 'https'}://${v.replace(/^\/\//, '')}`;
       warn(path, 'URL scheme added', v, fixed);
+      v = fixed;
+    }
+    const scheme = /^(https?):\/\//i.exec(v)?.[1];
+    if (scheme && scheme !== scheme.toLowerCase()) {
+      const fixed = `${scheme.toLowerCase()}${v.slice(scheme.length)}`;
+      warn(path, 'URL scheme lower-cased', v, fixed);
       v = fixed;
     }
     if (!validUrl(v)) {
@@ -459,7 +479,9 @@ export function mapService(raw: unknown, problems: FieldNote[], warnings: FieldN
     const weekday = str(s, 'weekday', `${p}weekday`, { max: 20 });
     const byday =
       str(s, 'byday', `${p}byday`, { max: 50 })?.toUpperCase() ??
-      (weekday ? (DAYS[weekday.toLowerCase()] ?? (/^(MO|TU|WE|TH|FR|SA|SU)$/i.test(weekday) ? weekday.toUpperCase() : null)) : null);
+      (weekday
+        ? (DAYS[weekday.toLowerCase()] ?? (/^(MO|TU|WE|TH|FR|SA|SU)$/i.test(weekday) ? weekday.toUpperCase() : null))
+        : null);
     if (weekday && !byday) warn(`${p}weekday`, `${weekday} is not a weekday; ignored`);
     schedules.push({
       salRef,
@@ -525,14 +547,20 @@ export function mapService(raw: unknown, problems: FieldNote[], warnings: FieldN
   }));
   const languages = arr(raw, 'languages', 'languages').flatMap((l, i) => {
     const code = str(l, 'code', `languages.${i}.code`, { max: 20 });
-    const lname = str(l, 'name', `languages.${i}.name`, { max: 100 }) ?? str(l, 'language', `languages.${i}.language`, { max: 100 });
+    const lname =
+      str(l, 'name', `languages.${i}.name`, { max: 100 }) ??
+      str(l, 'language', `languages.${i}.language`, { max: 100 });
     return code || lname ? [{ code: (code ?? lname!).toLowerCase(), name: lname ?? code! }] : [];
   });
   const areas = arr(raw, 'service_areas', 'service_areas').flatMap((a, i) => {
     const m = typeof a.service_area === 'string' ? /^([a-z_]+):(\S+)$/.exec(a.service_area) : null;
     if (!m || !AREA_TYPES.has(m[1]!)) {
       const label = ref(a.service_area) ?? ref(a.name);
-      if (label) warn(`service_areas.${i}.service_area`, `${clip(label, 60)} is not an area Signpost knows (icb:, sub_icb:, pcn:, lad:, england:); not mapped`);
+      if (label)
+        warn(
+          `service_areas.${i}.service_area`,
+          `${clip(label, 60)} is not an area Signpost knows (icb:, sub_icb:, pcn:, lad:, england:); not mapped`,
+        );
       return [];
     }
     return [{ type: m[1]!, code: m[2]!, name: typeof a.name === 'string' ? a.name : null }];

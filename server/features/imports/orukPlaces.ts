@@ -18,7 +18,10 @@ const AREA_PLACE: Record<string, string> = {
   LL: 'Wales',
   NP: 'Wales',
   ...Object.fromEntries(
-    ['AB', 'DD', 'DG', 'EH', 'FK', 'G', 'HS', 'IV', 'KA', 'KW', 'KY', 'ML', 'PA', 'PH', 'ZE'].map((a) => [a, 'Scotland']),
+    ['AB', 'DD', 'DG', 'EH', 'FK', 'G', 'HS', 'IV', 'KA', 'KW', 'KY', 'ML', 'PA', 'PH', 'ZE'].map((a) => [
+      a,
+      'Scotland',
+    ]),
   ),
 };
 
