@@ -10,9 +10,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { query, type Database } from '../../server/db';
 import { importOrukFeed, importOrukServices } from '../../server/features/imports';
+import { buildAppOn } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { seedGeography } from '../helpers/directory';
 
@@ -253,5 +255,30 @@ describe.each(['1.0', '3.0'] as const)('a live ORUK %s API', (shape) => {
     } finally {
       await api.close();
     }
+  });
+});
+
+describe('services missing from their feed', () => {
+  it('when a service has been missing for more than MISSING_HIDE_DAYS (30), then search hides it; before that it is still found', async () => {
+    const app = buildAppOn(database, { RATE_LIMIT_API_PER_MINUTE: '0' });
+    const services = ['kept', 'gone'].map((k) =>
+      v1Service(`hide-${k}`, {}, { name: `Hide ${k}`, organization: { id: 'org-hide', name: 'Hide Org' } }),
+    );
+    await importOrukServices({ db: database.db, source: 'hide.json', services });
+    const gone = await importOrukServices({ db: database.db, source: 'hide.json', services: [services[0]!] });
+    expect(gone.missing).toBe(1);
+    const found = async () => {
+      const res = await request(app).get('/api/services/search').query({ postcode: 'M13 9PL', q: 'chat' });
+      expect(res.status).toBe(200);
+      return (res.body as { results: { name: string }[] }).results
+        .map((r) => r.name)
+        .filter((n) => n.startsWith('Hide'));
+    };
+    expect((await found()).sort()).toEqual(['Hide gone', 'Hide kept']);
+    await database.db.execute(
+      sql`update services set missing_since = now() - interval '31 days' where source_ref = 'hide-gone'`,
+    );
+    expect(await found()).toEqual(['Hide kept']);
+    expect(await one(sql`select count(*)::int as n from services where source_ref = 'hide-gone'`)).toEqual({ n: 1 });
   });
 });

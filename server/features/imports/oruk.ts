@@ -323,7 +323,7 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
       report.warnings.push({ record, ...w });
       bump(
         report.repairs,
-        `${w.field.replace(/\.\d+\./g, '.')}: ${w.reason.replace(/^.*? is not /, 'not ').replace(/\(\d+\)/, '')}`,
+        `${w.field.replace(/\.\d+\./g, '.')}: ${w.reason.replace(/^.*? is not /, 'not ').replace(/ \(\d+\)/, '')}`,
       );
     }
     if (!svc) {
