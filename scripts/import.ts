@@ -2,6 +2,7 @@
  * npm run import -- <subcommand> …: bulk imports into the directory. Subcommands:
  *   services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
  *   oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
+ *     [--modified-after ISO_DATE]
  *     (an ORUK 3.0 or 1.0 API, followed page by page, or a JSON dump)
  * Runs as an admin (imported organisations are approved). Prints created/updated/skipped/rejected counts and each
  * rejected row as FILE:LINE field: reason; exits 1 when rows were rejected without --skip-invalid, 2 on bad usage.
@@ -27,6 +28,7 @@ import {
 
 const USAGE = `Usage: npm run import -- services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
        npm run import -- oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
+                              [--modified-after ISO_DATE]
   presets: ${PRESET_NAMES.join(', ')}
   fields:  ${IMPORT_FIELDS.join(', ')}
 `;
@@ -198,12 +200,16 @@ export async function runOrukCommand({
   let preferPostcode = false;
   let sourceName: string | undefined;
   let crosswalkFile: string | undefined;
+  let modifiedAfter: Date | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i]!;
     if (a === '--dry-run') dryRun = true;
     else if (a === '--skip-invalid') skipInvalid = true;
     else if (a === '--prefer-postcode') preferPostcode = true;
-    else if ((a === '--source-name' || a === '--crosswalk') && argv[i + 1] && !argv[i + 1]!.startsWith('--')) {
+    else if (a === '--modified-after' && argv[i + 1] && !Number.isNaN(Date.parse(argv[i + 1]!))) {
+      modifiedAfter = new Date(argv[i + 1]!);
+      i += 1;
+    } else if ((a === '--source-name' || a === '--crosswalk') && argv[i + 1] && !argv[i + 1]!.startsWith('--')) {
       if (a === '--source-name') sourceName = argv[i + 1];
       else crosswalkFile = argv[i + 1];
       i += 1;
@@ -233,6 +239,7 @@ export async function runOrukCommand({
       preferPostcode,
       sourceName,
       crosswalk,
+      modifiedAfter,
       actorUserId: null,
       outboundAllow,
     });

@@ -173,10 +173,15 @@ describe('places', () => {
 
 /** A loopback ORUK API: shallow paged lists (1.0: `content`/`totalPages`-free, ids only; 3.0: standard envelope) and details. */
 async function serveFeed(shape: '1.0' | '3.0', services: () => Record<string, unknown>[]) {
+  const requests: string[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     res.setHeader('Content-Type', 'application/json');
-    const all = services();
+    requests.push(url.pathname + url.search);
+    const after = url.searchParams.get('modified_after');
+    const all = services().filter(
+      (s) => url.pathname !== '/api/services' || !after || String(s.last_modified ?? '') >= after,
+    );
     if (url.pathname === '/api/services') {
       const page = Number(url.searchParams.get('page') ?? '1');
       const per = 2;
@@ -217,13 +222,14 @@ async function serveFeed(shape: '1.0' | '3.0', services: () => Record<string, un
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/services`,
+    requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
 describe.each(['1.0', '3.0'] as const)('a live ORUK %s API', (shape) => {
   it('when imported twice, a record changed and one removed, then re-runs change nothing, the changed one updates and the vanished one is marked missing', async () => {
-    let feed = [1, 2, 3].map((i) =>
+    let feed: Record<string, unknown>[] = [1, 2, 3].map((i) =>
       v1Service(`${shape}-live-${i}`, {}, { organization: { id: `${shape}-org`, name: `Live ${shape} Org` } }),
     );
     const api = await serveFeed(shape, () => feed);
@@ -252,6 +258,22 @@ describe.each(['1.0', '3.0'] as const)('a live ORUK %s API', (shape) => {
         { ref: `${shape}-live-2`, name: `Vintage ${shape}-live-2`, missing: false },
         { ref: `${shape}-live-3`, name: `Vintage ${shape}-live-3`, missing: true },
       ]);
+      // Only what changed since a date, when the API supports modified_after: a partial read marks nothing missing.
+      feed = [{ ...feed[0]!, name: 'Renamed again', last_modified: '2026-06-01T00:00:00Z' }, feed[1]!];
+      const partial = await importOrukFeed({
+        db: database.db,
+        source: api.url,
+        sourceName: `live-${shape}`,
+        outboundAllow: ['127.0.0.1/32'],
+        modifiedAfter: new Date('2026-01-01T00:00:00Z'),
+      });
+      expect([partial.records, partial.updated, partial.missing]).toEqual([1, 1, 0]);
+      expect(api.requests).toContain('/api/services?full=true&modified_after=2026-01-01T00%3A00%3A00.000Z&page=1');
+      expect(
+        await one(
+          sql`select count(*)::int as n from services where source = ${`oruk:live-${shape}`} and missing_since is null`,
+        ),
+      ).toEqual({ n: 2 });
     } finally {
       await api.close();
     }

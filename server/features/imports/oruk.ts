@@ -87,6 +87,8 @@ const MAX_PAGE_BYTES = 50 * 1024 * 1024;
 export interface OrukFetchOptions {
   /** OUTBOUND_ALLOW: hostnames and CIDRs the feed may be on although they are not public. Default none. */
   outboundAllow?: readonly string[];
+  /** Ask the API only for services modified since then (ORUK `modified_after`; an API that ignores it sends all). */
+  modifiedAfter?: Date;
 }
 
 /** An outbound refusal as a source error naming the `url` field, e.g. "url: points to a private or loopback address". */
@@ -180,6 +182,7 @@ export async function readOrukSource(
     return { services: servicesOfDocument(first), pages: 1 };
   }
   if (!url.searchParams.has('full')) url.searchParams.set('full', 'true');
+  if (options.modifiedAfter) url.searchParams.set('modified_after', options.modifiedAfter.toISOString());
   const services: unknown[] = [];
   let pages = 0;
   for (let page = 1; page <= MAX_PAGES; page += 1) {
@@ -806,8 +809,19 @@ export async function importOrukFeed(
   args: Omit<OrukImportArgs, 'services' | 'organizations' | 'pages'> & {
     /** OUTBOUND_ALLOW (config.outboundAllow) for a feed on a non-public address. */
     outboundAllow?: readonly string[];
+    /** Read only services modified since then (an API feed); the read is then partial, so nothing is marked missing. */
+    modifiedAfter?: Date;
   },
 ): Promise<OrukImportReport> {
-  const { services, organizations, pages } = await readOrukSource(args.source, { outboundAllow: args.outboundAllow });
-  return importOrukServices({ ...args, services, organizations, pages });
+  const { services, organizations, pages } = await readOrukSource(args.source, {
+    outboundAllow: args.outboundAllow,
+    modifiedAfter: args.modifiedAfter,
+  });
+  return importOrukServices({
+    ...args,
+    services,
+    organizations,
+    pages,
+    complete: args.modifiedAfter ? false : args.complete,
+  });
 }
