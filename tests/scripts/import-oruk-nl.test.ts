@@ -85,7 +85,7 @@ describe('the North Lincolnshire feed', () => {
     expect([res.status, res.body.id, res.body.name]).toEqual([200, nonRfc, 'Legacy id service']);
     expect((await request(t.app).get(`/api/oruk/services/${nonRfc}`)).status).toBe(200);
     await t.database.db.execute(sql`delete from services where id = ${nonRfc}`);
-  });
+  }, 300_000);
 
   it('when imported, then the report lists each repair with before/after and each unmapped field with its count', () => {
     expect(report.unmappedFields).toMatchObject({
@@ -192,7 +192,7 @@ describe('the North Lincolnshire feed', () => {
       sql`select bool_and(last_seen_at > ${seenBefore[0]!.at}::timestamptz) as later from services where source like 'oruk:%'`,
     );
     expect(seen).toEqual({ later: true });
-  });
+  }, 300_000);
 
   it('when Signpost’s own ORUK export is imported into an empty directory, then nothing is rejected and the records are equal', async () => {
     const exported: unknown[] = [];
@@ -223,5 +223,5 @@ describe('the North Lincolnshire feed', () => {
     } finally {
       await empty.close();
     }
-  });
+  }, 300_000);
 });
