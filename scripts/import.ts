@@ -1,7 +1,9 @@
 /**
  * npm run import -- <subcommand> …: bulk imports into the directory. Subcommands:
  *   services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
- *   oruk URL_OR_FILE [--dry-run] [--skip-invalid]   (an ORUK 3.0 API, followed page by page, or a JSON dump)
+ *   oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
+ *     [--modified-after ISO_DATE]
+ *     (an ORUK 3.0 or 1.0 API, followed page by page, or a JSON dump)
  * Runs as an admin (imported organisations are approved). Prints created/updated/skipped/rejected counts and each
  * rejected row as FILE:LINE field: reason; exits 1 when rows were rejected without --skip-invalid, 2 on bad usage.
  */
@@ -15,15 +17,18 @@ import {
   PRESET_NAMES,
   importServicesCsv,
   importOrukFeed,
+  loadCrosswalk,
   OrukSourceError,
   parseMapOption,
   resolveMapping,
   type ImportReport,
   type OrukImportReport,
+  type Crosswalk,
 } from '../server/features/imports';
 
 const USAGE = `Usage: npm run import -- services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
-       npm run import -- oruk URL_OR_FILE [--dry-run] [--skip-invalid]
+       npm run import -- oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
+                              [--modified-after ISO_DATE]
   presets: ${PRESET_NAMES.join(', ')}
   fields:  ${IMPORT_FIELDS.join(', ')}
 `;
@@ -150,12 +155,23 @@ export async function runServicesCommand({
 export function formatOrukReport(r: OrukImportReport): string {
   const lines = [
     `${r.records} services${r.pages ? ` from ${r.pages} pages` : ''}: ${r.created} created, ${r.updated} updated, ` +
-      `${r.skipped} skipped, ${r.rejected} rejected (organisations: ${r.organizationsCreated} created, ` +
+      `${r.unchanged} unchanged, ${r.skipped} skipped, ${r.rejected} rejected (organisations: ${r.organizationsCreated} created, ` +
       `${r.organizationsUpdated} updated; taxonomy terms added: ${r.termsCreated})`,
+    `Source: ${r.sourceKey}${r.missing ? `; ${r.missing} services no longer in the feed marked missing` : ''}`,
   ];
   for (const p of r.skippedRecords) lines.push(`${p.record} ${p.field}: ${p.reason} (skipped)`);
   for (const p of r.problems) lines.push(`${p.record} ${p.field}: ${p.reason}`);
-  for (const p of r.warnings) lines.push(`${p.record} ${p.field}: ${p.reason} (warning)`);
+  for (const p of r.warnings)
+    lines.push(
+      `${p.record} ${p.field}: ${p.reason}${p.before !== undefined ? ` [${JSON.stringify(p.before)}${p.after !== undefined ? ` → ${JSON.stringify(p.after)}` : ''}]` : ''} (warning)`,
+    );
+  const counts = (title: string, m: Record<string, number>) => {
+    const entries = Object.entries(m);
+    if (entries.length) lines.push(title, ...entries.map(([k, n]) => `  ${k}: ${n}`));
+  };
+  counts('Repairs and warnings by field:', r.repairs);
+  counts('Fields not imported (records carrying them):', r.unmappedFields);
+  counts('Taxonomy terms with no Signpost category (records):', r.unmappedTerms);
   if (r.dryRun) lines.push('Dry run: nothing was written.');
   else if (!r.written && r.rejected > 0 && !r.skipInvalid)
     lines.push(
@@ -181,10 +197,23 @@ export async function runOrukCommand({
   let source: string | undefined;
   let dryRun = false;
   let skipInvalid = false;
-  for (const a of argv) {
+  let preferPostcode = false;
+  let sourceName: string | undefined;
+  let crosswalkFile: string | undefined;
+  let modifiedAfter: Date | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i]!;
     if (a === '--dry-run') dryRun = true;
     else if (a === '--skip-invalid') skipInvalid = true;
-    else if (a.startsWith('--') || source) {
+    else if (a === '--prefer-postcode') preferPostcode = true;
+    else if (a === '--modified-after' && argv[i + 1] && !Number.isNaN(Date.parse(argv[i + 1]!))) {
+      modifiedAfter = new Date(argv[i + 1]!);
+      i += 1;
+    } else if ((a === '--source-name' || a === '--crosswalk') && argv[i + 1] && !argv[i + 1]!.startsWith('--')) {
+      if (a === '--source-name') sourceName = argv[i + 1];
+      else crosswalkFile = argv[i + 1];
+      i += 1;
+    } else if (a.startsWith('--') || source) {
       err(`${a.startsWith('--') ? `unknown option ${a}` : `unexpected argument ${a}`}\n${USAGE}`);
       return 2;
     } else source = a;
@@ -196,7 +225,24 @@ export async function runOrukCommand({
   const started = Date.now();
   let report: OrukImportReport;
   try {
-    report = await importOrukFeed({ db, source, dryRun, skipInvalid, actorUserId: null, outboundAllow });
+    let crosswalk: Crosswalk | undefined;
+    try {
+      crosswalk = crosswalkFile ? loadCrosswalk(crosswalkFile) : undefined;
+    } catch (e) {
+      throw new OrukSourceError(`Cannot read the crosswalk ${crosswalkFile}: ${(e as Error).message}`);
+    }
+    report = await importOrukFeed({
+      db,
+      source,
+      dryRun,
+      skipInvalid,
+      preferPostcode,
+      sourceName,
+      crosswalk,
+      modifiedAfter,
+      actorUserId: null,
+      outboundAllow,
+    });
   } catch (e) {
     if (e instanceof OrukSourceError) {
       err(`${e.message}\nNothing was written.\n`);

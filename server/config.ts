@@ -89,6 +89,12 @@ const EnvSchema = z
       .default('false')
       .refine((v) => parseTrustProxy(v) !== undefined, TRUST_PROXY_PROBLEM)
       .transform((v) => parseTrustProxy(v)!),
+    MISSING_HIDE_DAYS: z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number of days between 0 and 3650')
+      .default('30')
+      .transform(Number)
+      .pipe(z.number().int().min(0, 'must be between 0 and 3650').max(3650, 'must be between 0 and 3650')),
     CAPACITY_STALE_DAYS: z
       .string()
       .regex(/^\d+$/, 'must be a whole number of days between 1 and 365')
@@ -172,6 +178,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Days after which capacity nobody has re-confirmed shows as unconfirmed. Default 14. */
   capacityStaleDays: number;
+  /** Days after which an imported service its feed no longer carries is hidden from search. Default 30. */
+  missingHideDays: number;
   /** Whether the server process emails capacity nudges once a day (`npm run nudges:send` works either way). Default off. */
   nudges: 'on' | 'off';
   /** Whether the development outbox (GET /api/dev/outbox, admins only) is mounted; never in production. Default off. */
@@ -220,6 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     referenceData: e.REFERENCE_DATA,
     referenceDataDir: e.REFERENCE_DATA_DIR,
     capacityStaleDays: e.CAPACITY_STALE_DAYS,
+    missingHideDays: e.MISSING_HIDE_DAYS,
     nudges: e.NUDGES,
     nudgeLeadDays: e.NUDGE_LEAD_DAYS,
     devOutbox: e.DEV_OUTBOX === 'on' && e.NODE_ENV !== 'production',

@@ -149,6 +149,18 @@ export type ServiceDto = {
   taxonomy: { id: string; code: string; name: string }[];
   funding: { id: string; source: string; endsOn: string | null }[];
   fundingEndingSoon: boolean;
+  /** Where an imported service came from (null when created in Signpost). */
+  provenance: {
+    /** The feed: its file name or URL. */
+    source: string;
+    /** The service's id in the feed. */
+    sourceRef: string | null;
+    firstImportedAt: string | null;
+    /** Last time the feed was read and still carried it. */
+    lastSeenAt: string | null;
+    /** Since when the feed no longer carries it. */
+    missingSince: string | null;
+  } | null;
   version: number;
   createdAt: string | null;
   updatedAt: string | null;

@@ -3,6 +3,7 @@
  * person being helped. Kept in sessionStorage, so it lasts while the tab is open and is gone when it closes (shared
  * practice computers). Pure helpers plus a tiny storage wrapper; the React side is client/hooks/useShortlist.ts.
  */
+import { RECORD_ID } from '../../shared/schemas/common';
 
 /** One pinned service. */
 export interface ShortlistItem {
@@ -18,7 +19,7 @@ export const SHORTLIST_KEY = 'signpost:shortlist';
 /** Most services a shortlist holds (a handout longer than this helps nobody). */
 export const SHORTLIST_MAX = 20;
 
-const ID_PATTERN = /^[0-9a-f-]{36}$/i;
+const ID_PATTERN = RECORD_ID;
 
 /** Reads a stored shortlist, dropping anything malformed (never throws). */
 export function parseShortlist(raw: string | null): ShortlistItem[] {

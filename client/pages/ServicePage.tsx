@@ -249,6 +249,16 @@ export function ServicePage() {
         <p className="nhsuk-body-s">
           Run by {s.organization.name}. <Link to="/find">Find other services</Link>
         </p>
+        {s.provenance && (
+          <p className="nhsuk-body-s" data-testid="provenance">
+            Source: {s.provenance.source}
+            {s.provenance.lastSeenAt ? <>, last checked {formatDateTime(s.provenance.lastSeenAt)}</> : null}
+            {s.provenance.missingSince ? (
+              <> (no longer listed there since {formatDateTime(s.provenance.missingSince)})</>
+            ) : null}
+            .
+          </p>
+        )}
       </div>
     </div>
   );

@@ -1,7 +1,7 @@
 /** Request schemas and limits of the accounts API: sign-in, passwords, invites and user administration (shared by client and server). */
 import { z } from 'zod';
 import { ROLES } from '../roles';
-import { IcbCode, multiLine, PcnCode, singleLine } from './common';
+import { IcbCode, multiLine, PcnCode, recordId, singleLine } from './common';
 
 /** Shortest password accepted, in characters. */
 export const PASSWORD_MIN_LENGTH = 12;
@@ -74,9 +74,7 @@ const Name = singleLine({ error: 'is required' })
   .min(1, 'is required')
   .max(NAME_MAX_LENGTH, `must be at most ${NAME_MAX_LENGTH} characters`);
 
-const OrganizationIds = z
-  .array(z.uuid({ error: 'must be an organisation id (UUID)' }))
-  .max(50, 'must list at most 50 organisations');
+const OrganizationIds = z.array(recordId('an organisation id')).max(50, 'must list at most 50 organisations');
 
 /** POST /api/admin/invites. Scope fields must match the role (checked in the domain, which knows the database). */
 export const InviteBody = z.object({
@@ -97,7 +95,7 @@ export const AdminUserListQuery = z.object({
 });
 
 /** :id of /api/admin/users/:id */
-export const UserParams = z.object({ id: z.uuid({ error: 'must be a user id (UUID)' }) });
+export const UserParams = z.object({ id: recordId('a user id') });
 
 /** PATCH /api/admin/users/:id: any subset; null clears a scope field. */
 export const UpdateUserBody = z

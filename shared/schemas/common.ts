@@ -86,3 +86,20 @@ export const PcnCode = singleLine()
   .trim()
   .toUpperCase()
   .regex(/^U\d{5}$/, 'must be a PCN code like U12345');
+
+/**
+ * A record id: any 8-4-4-4-12 hex GUID, as PostgreSQL's uuid type accepts. Deliberately not RFC 4122 only (zod's
+ * z.uuid() checks the version and variant nibbles): feeds and older databases hold GUIDs that are not RFC 4122.
+ */
+export const RECORD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether a value is a record id (see RECORD_ID). */
+export const isRecordId = (v: unknown): v is string => typeof v === 'string' && RECORD_ID.test(v);
+
+/** A record id (see RECORD_ID), lower-cased; `what` names it in the error ("must be a user id"). */
+export const recordId = (what = 'an id') =>
+  z
+    .string({ error: `must be ${what}` })
+    .trim()
+    .regex(RECORD_ID, `must be ${what}`)
+    .transform((v) => v.toLowerCase());

@@ -1,7 +1,7 @@
 /** Request schemas of the directory API (organisations, services, capacity, taxonomy, claims, concerns) and their limits. */
 import { z } from 'zod';
 import { CAPACITY_STATUSES, WAITLIST_BANDS } from '../capacity';
-import { IcbCode, multiLine, singleLine, type TextLines } from './common';
+import { IcbCode, multiLine, recordId, singleLine, type TextLines } from './common';
 
 /** Limits of every directory field (characters unless said otherwise). */
 export const DIRECTORY_LIMITS = {
@@ -111,8 +111,8 @@ const optTime = singleLine({ error: 'must be a time HH:MM' })
 /** iCal BYDAY codes, optionally with an ordinal for monthly rules (1MO, -1FR). */
 const BYDAY_ITEM = /^(-?[1-5])?(MO|TU|WE|TH|FR|SA|SU)$/;
 
-/** A UUID path parameter. */
-export const IdParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
+/** A record id path parameter (any hex GUID, see recordId). */
+export const IdParams = z.object({ id: recordId('a UUID') });
 
 /** Delivery modes (ORUK service delivery: in person, by phone, online). */
 export const DELIVERY_MODES = ['in_person', 'phone', 'online'] as const;

@@ -1,7 +1,7 @@
 /** Request schemas of the gaps API (gap analysis, CSV export, flags and suggestions) and their limits. */
 import { z } from 'zod';
 import { FLAG_STATUSES } from '../gaps';
-import { IcbCode, multiLine, PcnCode, queryNumber, singleLine } from './common';
+import { IcbCode, multiLine, PcnCode, queryNumber, recordId, singleLine } from './common';
 
 /** Limits of flag fields, in characters. */
 export const GAP_LIMITS = { reason: 500, evidence: 5000, comment: 5000, category: 80, maxReachKm: 50 } as const;
@@ -60,7 +60,7 @@ export const FlagBody = z.strictObject({
 export const FlagPatch = z
   .strictObject({
     status: z.enum(FLAG_STATUSES, { error: `must be one of ${FLAG_STATUSES.join(', ')}` }).optional(),
-    ownerId: z.uuid({ error: 'must be a user id (UUID)' }).nullable().optional(),
+    ownerId: recordId('a user id').nullable().optional(),
   })
   .refine((p) => p.status !== undefined || p.ownerId !== undefined, {
     message: 'give status or ownerId',

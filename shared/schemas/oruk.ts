@@ -1,18 +1,16 @@
 /** Query schemas of the Open Referral UK 3.0 API (/api/oruk/…): paging, filters and flags exactly as the standard names them. */
 import { z } from 'zod';
-import { singleLine } from './common';
+import { RECORD_ID, singleLine } from './common';
 
 /** Paging limits of the ORUK API. */
 export const ORUK_PAGING = { defaultPerPage: 50, maxPerPage: 1000 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a value is a UUID (ORUK ids are). */
-export const isUuid = (v: string): boolean => UUID.test(v);
+/** Whether a value is a record id (any hex GUID; ORUK ids are). */
+export const isUuid = (v: string): boolean => RECORD_ID.test(v);
 
 const uuid = singleLine()
   .trim()
-  .regex(UUID, 'must be a UUID')
+  .regex(RECORD_ID, 'must be a UUID')
   .transform((v) => v.toLowerCase());
 const int = (min: number, max: number) =>
   singleLine()

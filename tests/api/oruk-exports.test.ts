@@ -1,6 +1,7 @@
 /**
  * Exports of the whole directory (ORUK JSON, CSV, GeoJSON) and the round trip: export as ORUK JSON, import into an
- * empty Signpost with `npm run import -- oruk FILE`, and both directories' ORUK responses are identical apart from
+ * empty Signpost with `npm run import -- oruk FILE`, and both directories' ORUK records are equal apart from ids (the
+ * importing Signpost gives records ids of its own and keeps the exporter's as source_ref), provenance metadata and
  * last_modified (which the standard lets differ: it is when the record changed in that directory).
  */
 import fs from 'node:fs';
@@ -46,6 +47,19 @@ function withoutTimestamps(value: unknown): unknown {
       Object.entries(value)
         .filter(([k]) => k !== 'last_modified')
         .map(([k, v]) => [k, withoutTimestamps(v)]),
+    );
+  return value;
+}
+
+/** A response without ids (`id`, `*_id`), provenance `metadata` and `last_modified`, lists in a stable order. */
+function withoutIds(value: unknown): unknown {
+  if (Array.isArray(value))
+    return value.map(withoutIds).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'id' && !k.endsWith('_id') && k !== 'metadata' && k !== 'last_modified')
+        .map(([k, v]) => [k, withoutIds(v)]),
     );
   return value;
 }
@@ -105,7 +119,7 @@ describe('exports', () => {
 });
 
 describe('round trip', () => {
-  it('export → import into an empty Signpost → identical ORUK responses on every endpoint', async () => {
+  it('export → import into an empty Signpost → equal ORUK records on every endpoint, ids of its own', async () => {
     const exported = await request(source.app).get('/api/exports/directory.oruk.json');
     const file = path.join(dir, 'directory.oruk.json');
     fs.writeFileSync(file, JSON.stringify(exported.body));
@@ -116,24 +130,45 @@ describe('round trip', () => {
       out: (s) => (out += s),
       err: (s) => (out += s),
     });
-    expect(out).toMatch(new RegExp(`${SERVICES} services: ${SERVICES} created, 0 updated, 0 skipped, 0 rejected`));
+    expect(out).toMatch(
+      new RegExp(`${SERVICES} services: ${SERVICES} created, 0 updated, 0 unchanged, 0 skipped, 0 rejected`),
+    );
     expect(code).toBe(0);
 
-    const paths = [
-      '/api/oruk/services?per_page=1000',
-      '/api/oruk/services?per_page=1000&full=true',
-      '/api/oruk/organizations?per_page=1000&full_service=true',
-      '/api/oruk/service_at_locations?per_page=1000&full=true',
-      '/api/oruk/service_at_locations?postcode=M13%209PL&proximity=2000&per_page=1000',
-      '/api/oruk/taxonomies',
-      '/api/oruk/taxonomy_terms?per_page=1000',
-      `/api/oruk/services/${seededId('svc', 7)}`,
-      `/api/oruk/organizations/${seededId('org', 7)}?full_service=true`,
+    // The target's own ids of the exporter's service 7 and organisation 7 (kept as source_ref).
+    const [own] = await query<{ svc: string; org: string }>(
+      target.database.db,
+      sql`select (select id::text from services where source_ref = ${seededId('svc', 7)}) as svc,
+                 (select id::text from organizations where source_ref = ${seededId('org', 7)}) as org`,
+    );
+    expect(own!.svc).not.toBe(seededId('svc', 7));
+    const paths: [string, string][] = [
+      ['/api/oruk/services?per_page=1000', '/api/oruk/services?per_page=1000'],
+      ['/api/oruk/services?per_page=1000&full=true', '/api/oruk/services?per_page=1000&full=true'],
+      [
+        '/api/oruk/organizations?per_page=1000&full_service=true',
+        '/api/oruk/organizations?per_page=1000&full_service=true',
+      ],
+      [
+        '/api/oruk/service_at_locations?per_page=1000&full=true',
+        '/api/oruk/service_at_locations?per_page=1000&full=true',
+      ],
+      [
+        '/api/oruk/service_at_locations?postcode=M13%209PL&proximity=2000&per_page=1000',
+        '/api/oruk/service_at_locations?postcode=M13%209PL&proximity=2000&per_page=1000',
+      ],
+      ['/api/oruk/taxonomies', '/api/oruk/taxonomies'],
+      ['/api/oruk/taxonomy_terms?per_page=1000', '/api/oruk/taxonomy_terms?per_page=1000'],
+      [`/api/oruk/services/${seededId('svc', 7)}`, `/api/oruk/services/${own!.svc}`],
+      [
+        `/api/oruk/organizations/${seededId('org', 7)}?full_service=true`,
+        `/api/oruk/organizations/${own!.org}?full_service=true`,
+      ],
     ];
-    for (const p of paths) {
-      const [a, b] = await Promise.all([request(source.app).get(p), request(target.app).get(p)]);
+    for (const [p, q] of paths) {
+      const [a, b] = await Promise.all([request(source.app).get(p), request(target.app).get(q)]);
       expect([p, a.status, b.status]).toEqual([p, 200, 200]);
-      expect([p, withoutTimestamps(b.body)]).toEqual([p, withoutTimestamps(a.body)]);
+      expect([p, withoutIds(b.body)]).toEqual([p, withoutIds(a.body)]);
     }
     const taxonomies = await request(source.app).get('/api/oruk/taxonomies');
     for (const t of taxonomies.body.contents) {
@@ -142,13 +177,19 @@ describe('round trip', () => {
       expect(b.body).toEqual(a.body);
     }
 
-    // Importing the same export again changes nothing but last_modified.
-    const again = await runOrukCommand({ db: target.database.db, argv: [file], out: () => {}, err: () => {} });
-    expect(again).toBe(0);
-    const [a, b] = await Promise.all([
-      request(source.app).get('/api/oruk/services?per_page=1000&full=true'),
-      request(target.app).get('/api/oruk/services?per_page=1000&full=true'),
-    ]);
-    expect(withoutTimestamps(b.body)).toEqual(withoutTimestamps(a.body));
+    // Importing the same export again changes nothing: every service unchanged, the same responses.
+    const before = await request(target.app).get('/api/oruk/services?per_page=1000&full=true');
+    let again = '';
+    expect(
+      await runOrukCommand({
+        db: target.database.db,
+        argv: [file],
+        out: (s) => (again += s),
+        err: (s) => (again += s),
+      }),
+    ).toBe(0);
+    expect(again).toMatch(new RegExp(`0 created, 0 updated, ${SERVICES} unchanged`));
+    const after = await request(target.app).get('/api/oruk/services?per_page=1000&full=true');
+    expect(withoutTimestamps(after.body)).toEqual(withoutTimestamps(before.body));
   });
 });

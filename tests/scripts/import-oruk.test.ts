@@ -18,8 +18,10 @@ import { createTestDatabase } from '../helpers/db';
 import { seededId } from '../helpers/oruk';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'data', 'standards', 'oruk-3.0', 'examples');
+/** The example service's and organisation's ids in the feed (Signpost gives them ids of its own). */
 const EXAMPLE_SERVICE = 'ac148810-d857-441c-9679-408f346de14b';
 const EXAMPLE_ORG = 'd9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610';
+const EXAMPLE_SERVICE_ID = sql`(select id from services where source_ref = ${EXAMPLE_SERVICE})`;
 
 let database: Database;
 let dir: string;
@@ -36,12 +38,13 @@ afterAll(async () => {
 /** OUTBOUND_ALLOW letting the importer reach the loopback feed servers below (refused by default). */
 const ALLOW_LOOPBACK = loadConfig({ OUTBOUND_ALLOW: '127.0.0.1/32' }).outboundAllow;
 
+/** Runs the command; feeds served over HTTP are named `test-feed` (their port, part of the URL, changes per server). */
 async function run(argv: string[], outboundAllow: string[] = []) {
   let out = '';
   let err = '';
   const code = await runOrukCommand({
     db: database.db,
-    argv,
+    argv: argv[0]?.startsWith('http://127.0.0.1') ? [...argv, '--source-name', 'test-feed'] : argv,
     outboundAllow,
     out: (s) => (out += s),
     err: (s) => (err += s),
@@ -165,43 +168,76 @@ async function serveFeed(services: Record<string, unknown>[], perPage: number, o
   };
 }
 
+/** A copy of a standard example file with its US address moved to Manchester (only places in England import). */
+function inEngland(file: string): string {
+  const move = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(move);
+    if (typeof v !== 'object' || v === null) return v;
+    const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, move(x)]));
+    return o.postal_code === 'ABC 1234' ? { ...o, postal_code: 'M13 9PL', country: 'GB' } : o;
+  };
+  const copy = path.join(dir, path.basename(file));
+  fs.writeFileSync(copy, JSON.stringify(move(JSON.parse(fs.readFileSync(file, 'utf8')))));
+  return copy;
+}
+
 describe('the standard’s example files', () => {
+  it('as published (an address in the US), service_full.json is rejected naming where the place is', async () => {
+    const r = await run([path.join(EXAMPLES, 'service_full.json'), '--source-name', 'oruk-examples']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('locations.0: is outside England: outside the UK (country US) (postcode ABC 1234');
+    expect(await one(sql`select count(*)::int as n from services where source_ref = ${EXAMPLE_SERVICE}`)).toEqual({
+      n: 0,
+    });
+  });
+
   it('service_full.json imports the service, its organisation, location, schedule, contact, costs and taxonomy', async () => {
-    const r = await run([path.join(EXAMPLES, 'service_full.json')]);
+    const r = await run([inEngland(path.join(EXAMPLES, 'service_full.json')), '--source-name', 'oruk-examples']);
     expect(r.err).toBe('');
-    expect(r.out).toMatch(/1 services: 1 created, 0 updated, 0 skipped, 0 rejected/);
+    expect(r.out).toMatch(/1 services: 1 created, 0 updated, 0 unchanged, 0 skipped, 0 rejected/);
     expect(r.code).toBe(0);
     expect(r.out).toContain('service_at_locations.0.location.latitude: 100 is not a coordinate; ignored (warning)');
-    const svc = await one<{ name: string; organization_id: string; fees_description: string; minimum_age: number }>(
-      sql`select name, organization_id, fees_description, minimum_age from services where id = ${EXAMPLE_SERVICE}`,
+    const svc = await one<Record<string, unknown>>(
+      sql`select s.id <> ${EXAMPLE_SERVICE} as own_id, s.name, o.source_ref as org_ref, s.fees_description, s.minimum_age,
+            s.source, s.first_imported_at is not null as first_imported, s.last_seen_at is not null as last_seen
+          from services s join organizations o on o.id = s.organization_id where s.source_ref = ${EXAMPLE_SERVICE}`,
     );
     expect(svc).toEqual({
+      own_id: true,
       name: 'Community Counselling',
-      organization_id: EXAMPLE_ORG,
+      org_ref: EXAMPLE_ORG,
       fees_description: 'fees_description',
       minimum_age: 12,
+      source: 'oruk:oruk-examples',
+      first_imported: true,
+      last_seen: true,
     });
-    expect(await one(sql`select source, source_ref, status from organizations where id = ${EXAMPLE_ORG}`)).toEqual({
-      source: 'oruk',
-      source_ref: EXAMPLE_ORG,
+    expect(await one(sql`select source, status from organizations where source_ref = ${EXAMPLE_ORG}`)).toEqual({
+      source: 'oruk:oruk-examples',
       status: 'approved',
     });
     const counts = await one<Record<string, number>>(sql`select
-      (select count(*)::int from service_at_locations where service_id = ${EXAMPLE_SERVICE}) as sals,
-      (select count(*)::int from schedules where service_id = ${EXAMPLE_SERVICE}) as schedules,
-      (select count(*)::int from contacts where service_id = ${EXAMPLE_SERVICE}) as contacts,
-      (select count(*)::int from service_taxonomy where service_id = ${EXAMPLE_SERVICE}) as terms`);
+      (select count(*)::int from service_at_locations where service_id = ${EXAMPLE_SERVICE_ID}) as sals,
+      (select count(*)::int from schedules where service_id = ${EXAMPLE_SERVICE_ID}) as schedules,
+      (select count(*)::int from contacts where service_id = ${EXAMPLE_SERVICE_ID}) as contacts,
+      (select count(*)::int from service_taxonomy where service_id = ${EXAMPLE_SERVICE_ID}) as terms`);
     expect(counts).toEqual({ sals: 1, schedules: 1, contacts: 1, terms: 1 });
   });
 
   it('service_list.json, organization_full.json and service_at_location_full.json update the same service, never duplicate it', async () => {
     for (const file of ['service_list.json', 'organization_full.json', 'service_at_location_full.json']) {
-      const r = await run([path.join(EXAMPLES, file)]);
+      const r = await run([inEngland(path.join(EXAMPLES, file)), '--source-name', 'oruk-examples']);
       expect([file, r.code, r.err]).toEqual([file, 0, '']);
-      expect(r.out).toMatch(/1 services: 0 created, 1 updated, 0 skipped, 0 rejected/);
+      expect(r.out).toMatch(
+        /1 services: 0 created, (1 updated, 0 unchanged|0 updated, 1 unchanged), 0 skipped, 0 rejected/,
+      );
     }
-    expect(await one(sql`select count(*)::int as n from services where id = ${EXAMPLE_SERVICE}`)).toEqual({ n: 1 });
-    expect(await one(sql`select count(*)::int as n from organizations where source = 'oruk'`)).toEqual({ n: 1 });
+    expect(await one(sql`select count(*)::int as n from services where source_ref = ${EXAMPLE_SERVICE}`)).toEqual({
+      n: 1,
+    });
+    expect(await one(sql`select count(*)::int as n from organizations where source = 'oruk:oruk-examples'`)).toEqual({
+      n: 1,
+    });
   });
 });
 
@@ -216,9 +252,8 @@ describe('a paged feed over HTTP', () => {
       const before = await snapshotDirectory(database.db);
       const r = await run([feed.url], ALLOW_LOOPBACK);
       expect(r.code).toBe(1);
-      expect(r.out).toMatch(/12 services from 3 pages: 11 created, 0 updated, 0 skipped, 1 rejected/);
+      expect(r.out).toMatch(/12 services from 3 pages: 11 created, 0 updated, 0 unchanged, 0 skipped, 1 rejected/);
       expect(r.out).toContain(`services[6] (${seededId('feed-svc', 12)}) name: is required`);
-      expect(r.out).toContain('organization.id: must be a UUID');
       expect(r.out).toContain('Rejected: nothing was written.');
       expect(await snapshotDirectory(database.db)).toEqual(before);
       expect(feed.requests.filter((u) => u.startsWith('/oruk/services'))).toHaveLength(3);
@@ -247,30 +282,36 @@ describe('a paged feed over HTTP', () => {
       const r = await run([feed.url, '--skip-invalid'], ALLOW_LOOPBACK);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(
-        /12 services from 3 pages: 11 created, 0 updated, 0 skipped, 1 rejected \(organisations: 6 created/,
+        /12 services from 3 pages: 11 created, 0 updated, 0 unchanged, 0 skipped, 1 rejected \(organisations: 6 created/,
       );
       expect(r.out).toContain('name: is required');
       const ids = GOOD.map((s) => s.id as string);
-      expect(await one(sql`select count(*)::int as n from services where id = any(${sql.param(ids)}::uuid[])`)).toEqual(
-        { n: 11 },
-      );
-      expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 12)}`)).toEqual({
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = any(${sql.param(ids)}::text[])`),
+      ).toEqual({ n: 11 });
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 12)}`),
+      ).toEqual({
         n: 0,
       });
       const s1 = await one(sql`select s.capacity_status, s.capacity_places, o.source, o.source_ref, ST_Y(l.geom) as lat,
           (select count(*)::int from schedules where service_id = s.id) as schedules,
-          (select t.code from service_taxonomy st join taxonomy_terms t on t.id = st.taxonomy_term_id where st.service_id = s.id) as term
+          (select t.code from service_taxonomy st join taxonomy_terms t on t.id = st.taxonomy_term_id
+            where st.service_id = s.id and t.taxonomy = 'feedtax') as term,
+          (select t.code from service_taxonomy st join taxonomy_terms t on t.id = st.taxonomy_term_id
+            where st.service_id = s.id and t.taxonomy = 'signpost-social-prescribing') as category
         from services s join organizations o on o.id = s.organization_id
         join service_at_locations sal on sal.service_id = s.id join locations l on l.id = sal.location_id
-        where s.id = ${seededId('feed-svc', 1)}`);
+        where s.source_ref = ${seededId('feed-svc', 1)}`);
       expect(s1).toEqual({
         capacity_status: 'accepting',
         capacity_places: 3,
-        source: 'oruk',
+        source: 'oruk:test-feed',
         source_ref: seededId('feed-org', 1),
         lat: 53.46,
         schedules: 1,
         term: 'gardening',
+        category: 'nature_and_green_space',
       });
     } finally {
       await feed.close();
@@ -284,11 +325,11 @@ describe('a paged feed over HTTP', () => {
       const before = await one<{ n: number }>(sql`select count(*)::int as n from services`);
       const r = await run([feed.url], ALLOW_LOOPBACK);
       expect(r.code).toBe(0);
-      expect(r.out).toMatch(/11 services from 3 pages: 0 created, 11 updated, 0 skipped, 0 rejected/);
+      expect(r.out).toMatch(/11 services from 3 pages: 0 created, 1 updated, 10 unchanged, 0 skipped, 0 rejected/);
       expect(await one(sql`select count(*)::int as n from services`)).toEqual(before);
       expect(
         await one(sql`select name, (select count(*)::int from schedules where service_id = s.id) as schedules
-                           from services s where id = ${seededId('feed-svc', 1)}`),
+                           from services s where source_ref = ${seededId('feed-svc', 1)}`),
       ).toEqual({ name: 'Renamed service', schedules: 0 });
       expect(await one(sql`select count(*)::int as n from taxonomy_terms where taxonomy = 'feedtax'`)).toEqual({
         n: 1,
@@ -315,7 +356,7 @@ describe('a feed whose lists carry only one-to-one fields', () => {
       );
       expect(
         await one(
-          sql`select count(*)::int as n from service_at_locations where service_id = ${seededId('feed-svc', 50)}`,
+          sql`select count(*)::int as n from service_at_locations where service_id = (select id from services where source_ref = ${seededId('feed-svc', 50)})`,
         ),
       ).toEqual({ n: 1 });
     } finally {
@@ -338,11 +379,13 @@ describe('de-duplication and bad sources', () => {
     fs.writeFileSync(file, JSON.stringify([svc]));
     const r = await run([file]);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/1 services: 0 created, 0 updated, 1 skipped, 0 rejected/);
+    expect(r.out).toMatch(/1 services: 0 created, 0 updated, 0 unchanged, 1 skipped, 0 rejected/);
     expect(r.out).toContain(
       `organization.name: an organisation with the same name and postcode is already in the directory (${org.id}) (skipped)`,
     );
-    expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 40)}`)).toEqual({
+    expect(
+      await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 40)}`),
+    ).toEqual({
       n: 0,
     });
   });
@@ -375,7 +418,9 @@ describe('feed URLs on non-public addresses (SSRF)', () => {
       expect(r.err).toContain('Nothing was written.');
       expect(feed.requests).toEqual([]);
       expect(await snapshotDirectory(database.db)).toEqual(before);
-      expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 60)}`)).toEqual({
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 60)}`),
+      ).toEqual({
         n: 0,
       });
     } finally {
@@ -413,7 +458,9 @@ describe('feed URLs on non-public addresses (SSRF)', () => {
       const r = await run([feed.url], ALLOW_LOOPBACK);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/2 services from 1 pages: 2 created/);
-      expect(await one(sql`select count(*)::int as n from services where id = ${seededId('feed-svc', 60)}`)).toEqual({
+      expect(
+        await one(sql`select count(*)::int as n from services where source_ref = ${seededId('feed-svc', 60)}`),
+      ).toEqual({
         n: 1,
       });
     } finally {

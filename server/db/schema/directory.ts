@@ -37,7 +37,7 @@ export const organizations = pgTable(
     /** Registered charity number, if any (ORUK organization_identifier). */
     charityNumber: text('charity_number'),
     status: text('status').notNull().default('pending'),
-    /** self (created by a person), import (bulk CSV), oruk (ORUK feed). */
+    /** self (created by a person), import (bulk CSV), oruk (ORUK feed, older imports) or `oruk:` and the feed. */
     source: text('source').notNull().default('self'),
     /** Identifier in the source it was imported from, for de-duplication. */
     sourceRef: text('source_ref'),
@@ -98,8 +98,24 @@ export const services = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // Provenance of a service imported from a feed (null when created in Signpost).
+    /** The feed it came from: `oruk:` and the file name or URL. */
+    source: text('source'),
+    /** The service's id in that feed (any string; Signpost's own id is always its own UUID). */
+    sourceRef: text('source_ref'),
+    /** Hash of the mapped record last imported: an unchanged record is not rewritten. */
+    sourceHash: text('source_hash'),
+    firstImportedAt: timestamp('first_imported_at', { withTimezone: true }),
+    /** Last time the feed was read and still carried the service. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** Since when a re-read feed no longer carries it (never deleted; search hides it after a while). */
+    missingSince: timestamp('missing_since', { withTimezone: true }),
   },
-  (t) => [index('services_org_idx').on(t.organizationId), index('services_capacity_idx').on(t.capacityStatus)],
+  (t) => [
+    index('services_org_idx').on(t.organizationId),
+    index('services_capacity_idx').on(t.capacityStatus),
+    uniqueIndex('services_source_ref_uq').on(t.source, t.sourceRef),
+  ],
 );
 
 /** Physical places (ORUK location). */
@@ -120,8 +136,15 @@ export const locations = pgTable(
     transportation: text('transportation'),
     accessibility: text('accessibility'),
     geom: point('geom'),
+    /** The feed it came from and its id there (null when created in Signpost). */
+    source: text('source'),
+    sourceRef: text('source_ref'),
   },
-  (t) => [index('locations_geom_gix').using('gist', t.geom), index('locations_org_idx').on(t.organizationId)],
+  (t) => [
+    index('locations_geom_gix').using('gist', t.geom),
+    index('locations_org_idx').on(t.organizationId),
+    uniqueIndex('locations_source_ref_uq').on(t.source, t.sourceRef),
+  ],
 );
 
 /** Where a service is delivered (ORUK service_at_location). */

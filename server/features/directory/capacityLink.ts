@@ -5,6 +5,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { recordId } from '../../../shared/schemas/common';
 import { AppError } from '../../errors';
 
 /** What a capacity link does: set one of three statuses, or confirm ("still accurate"). */
@@ -29,7 +30,7 @@ export interface CapacityLinkPayload {
 }
 
 const PayloadSchema = z.strictObject({
-  serviceId: z.uuid(),
+  serviceId: recordId('a service id'),
   action: z.enum(CAPACITY_LINK_ACTIONS),
   exp: z.number().int().positive(),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),

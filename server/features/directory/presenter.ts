@@ -204,6 +204,15 @@ export function presentService(
       c.funding.map((f) => f.endsOn),
       policy.now,
     ),
+    provenance: s.source
+      ? {
+          source: s.source.replace(/^oruk:/, ''),
+          sourceRef: s.sourceRef,
+          firstImportedAt: iso(s.firstImportedAt),
+          lastSeenAt: iso(s.lastSeenAt),
+          missingSince: iso(s.missingSince),
+        }
+      : null,
     version: s.version,
     createdAt: iso(s.createdAt),
     updatedAt: iso(s.updatedAt),

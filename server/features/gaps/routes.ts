@@ -1,6 +1,7 @@
 /** Routes of the gaps API (/api/gaps/…): each validates, calls one domain function, presents. */
 import { Router } from 'express';
 import { z } from 'zod';
+import { recordId } from '../../../shared/schemas/common';
 import type { AppDeps } from '../../app';
 import { parseBody, parseOr400, parseQuery } from '../../middleware/validate';
 import {
@@ -20,7 +21,7 @@ import * as domain from './domain';
 import { listAtRisk, listEquity } from './equity';
 import { gapCsv } from './presenter';
 
-const IdParams = z.object({ id: z.uuid({ error: 'must be a UUID' }) });
+const IdParams = z.object({ id: recordId('a UUID') });
 
 /** The gaps router. The analysis is public (open data and public capacity); flags need a commissioner or an admin. */
 export function gapsRouter({ database, config }: AppDeps): Router {

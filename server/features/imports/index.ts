@@ -24,9 +24,12 @@ export { importsRouter, IMPORT_BODY_LIMIT } from './routes';
 export {
   importOrukFeed,
   importOrukServices,
+  feedSourceKey,
+  loadCrosswalk,
   readOrukSource,
   servicesOfDocument,
   OrukSourceError,
   type OrukImportReport,
   type OrukProblem,
 } from './oruk';
+export type { Crosswalk } from './orukMap';

@@ -1,20 +1,21 @@
 /**
- * Import of another directory's Open Referral UK 3.0 feed (`npm run import -- oruk URL_OR_FILE`): read a paged ORUK
- * API (following pages) or a JSON dump (a list response, an array of services, one service, or an organisation with
- * its services); check every service; map organisations, services, locations, schedules, contacts, costs,
- * languages, areas, funding, taxonomy and HSDS 3.1 capacity into Signpost; de-duplicate; then write everything in
- * one transaction, or nothing. ORUK ids are kept as Signpost ids where free, and organisations remember theirs in
- * source_ref (source `oruk`). See docs/oruk.md.
+ * Import of another directory's Open Referral UK feed, 3.0 or 1.0 / HSDS 2 vintage (`npm run import -- oruk
+ * URL_OR_FILE`): read a paged ORUK API (following pages, then /services/{id} for shallow list items) or a JSON dump
+ * (a list response, an array of services, one service, or an organisation with its services); repair and map every
+ * service (orukMap.ts); keep only places in England (orukPlaces.ts); match records imported before by (source,
+ * source_ref); then write everything in one transaction, or nothing. Signpost gives every record it creates its own
+ * UUID; the feed's ids are kept as source_ref on organisations, services and locations, with provenance (first
+ * imported, last seen, missing since) on services. See docs/oruk.md and the README.
  */
 import fs from 'node:fs';
-import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { query, schema, type Db } from '../../db';
 import { recordAudit } from '../accounts';
-import { CAPACITY_STATUS_INFO, CAPACITY_STATUSES, type CapacityStatus } from '../../../shared/capacity';
-import { DIRECTORY_LIMITS } from '../../../shared/schemas/directory';
 import { postcodeKey } from '../../../shared/postcode';
-import { isUuid } from '../../../shared/schemas/oruk';
+import { isObject, mapService, unmappedFields, type Crosswalk, type FieldNote, type Org, type Svc } from './orukMap';
+import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
 import {
   checkOutboundUrl,
   OutboundError,
@@ -33,27 +34,42 @@ export interface OrukProblem {
   field: string;
   /** Why. */
   reason: string;
+  /** A repair's value before and after (clipped). */
+  before?: string;
+  after?: string;
 }
 
 /** What an ORUK import did (or, on a dry run or rejection, would have done). */
 export interface OrukImportReport {
   source: string;
+  /** The feed's identity in `source` columns (`oruk:` and the file name or URL). */
+  sourceKey: string;
   /** Pages read from an API (0 for a file). */
   pages: number;
   /** Services in the feed. */
   records: number;
   created: number;
   updated: number;
+  /** Imported before and the same now: not rewritten (last seen noted). */
+  unchanged: number;
   skipped: number;
   rejected: number;
+  /** Services of this source no longer in the feed, now marked missing_since. */
+  missing: number;
   organizationsCreated: number;
   organizationsUpdated: number;
   /** Taxonomy terms added because no existing term matched. */
   termsCreated: number;
   skippedRecords: OrukProblem[];
   problems: OrukProblem[];
-  /** Values dropped without rejecting the record (e.g. impossible coordinates). */
+  /** Repairs (before/after) and values dropped without rejecting the record (e.g. an invalid email). */
   warnings: OrukProblem[];
+  /** Warnings counted by field and kind, most frequent first. */
+  repairs: Record<string, number>;
+  /** Fields of the feed Signpost does not map, with how many records carried them. */
+  unmappedFields: Record<string, number>;
+  /** Feed terms the crosswalk does not map to a Signpost category (`field: term`), with counts. */
+  unmappedTerms: Record<string, number>;
   dryRun: boolean;
   skipInvalid: boolean;
   written: boolean;
@@ -71,6 +87,8 @@ const MAX_PAGE_BYTES = 50 * 1024 * 1024;
 export interface OrukFetchOptions {
   /** OUTBOUND_ALLOW: hostnames and CIDRs the feed may be on although they are not public. Default none. */
   outboundAllow?: readonly string[];
+  /** Ask the API only for services modified since then (ORUK `modified_after`; an API that ignores it sends all). */
+  modifiedAfter?: Date;
 }
 
 /** An outbound refusal as a source error naming the `url` field, e.g. "url: points to a private or loopback address". */
@@ -98,13 +116,23 @@ async function fetchJson(url: string, options: OrukFetchOptions): Promise<unknow
   }
 }
 
-const isObject = (v: unknown): v is J => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The items of a list response: ORUK 3.0 `contents`, or ORUK 1.0 (Spring-style) `content`. */
+const itemsOf = (doc: unknown): unknown[] | undefined =>
+  isObject(doc)
+    ? Array.isArray(doc.contents)
+      ? doc.contents
+      : Array.isArray(doc.content)
+        ? doc.content
+        : undefined
+    : undefined;
 
 /** Services of a JSON document: a list response, an array of services, one service, or an organisation with services. */
 export function servicesOfDocument(doc: unknown): J[] {
   if (Array.isArray(doc)) return doc as J[];
   if (!isObject(doc)) throw new OrukSourceError('The feed is not a JSON object or array');
-  if (Array.isArray(doc.contents)) return doc.contents as J[];
+  const items = itemsOf(doc);
+  if (items) return items as J[];
+  if (Array.isArray(doc.services) && Array.isArray(doc.organizations)) return doc.services as J[];
   if (Array.isArray(doc.services)) {
     const { services, ...org } = doc;
     return (services as J[]).map((s) => (isObject(s) && !s.organization ? { ...s, organization: org } : s));
@@ -122,7 +150,7 @@ export function servicesOfDocument(doc: unknown): J[] {
 export async function readOrukSource(
   source: string,
   options: OrukFetchOptions = {},
-): Promise<{ services: unknown[]; pages: number }> {
+): Promise<{ services: unknown[]; organizations?: unknown[]; pages: number }> {
   if (!/^https?:\/\//i.test(source)) {
     let text: string;
     try {
@@ -136,7 +164,8 @@ export async function readOrukSource(
     } catch (e) {
       throw new OrukSourceError(`${source} is not JSON: ${(e as Error).message}`);
     }
-    return { services: servicesOfDocument(doc), pages: 0 };
+    const organizations = isObject(doc) && Array.isArray(doc.organizations) ? doc.organizations : undefined;
+    return { services: servicesOfDocument(doc), organizations, pages: 0 };
   }
   // Checked as typed: URL parsing would quietly resolve a `..` segment away.
   let url: URL;
@@ -147,23 +176,31 @@ export async function readOrukSource(
     throw e;
   }
   const first = await fetchJson(url.toString(), options);
-  if (isObject(first) && !Array.isArray(first.contents) && typeof first.version === 'string') {
+  if (isObject(first) && !itemsOf(first) && typeof first.version === 'string') {
     url = new URL(`${url.pathname.replace(/\/$/, '')}/services`, url);
-  } else if (!isObject(first) || !Array.isArray(first.contents)) {
+  } else if (!itemsOf(first)) {
     return { services: servicesOfDocument(first), pages: 1 };
   }
   if (!url.searchParams.has('full')) url.searchParams.set('full', 'true');
+  if (options.modifiedAfter) url.searchParams.set('modified_after', options.modifiedAfter.toISOString());
   const services: unknown[] = [];
   let pages = 0;
   for (let page = 1; page <= MAX_PAGES; page += 1) {
     url.searchParams.set('page', String(page));
     const doc = await fetchJson(url.toString(), options);
-    if (!isObject(doc) || !Array.isArray(doc.contents))
-      throw new OrukSourceError(`${url.toString()} is not an ORUK list response`);
+    const items = itemsOf(doc);
+    if (!isObject(doc) || !items) throw new OrukSourceError(`${url.toString()} is not an ORUK list response`);
     pages += 1;
-    services.push(...doc.contents);
-    const totalPages = typeof doc.total_pages === 'number' ? doc.total_pages : undefined;
-    if (doc.contents.length === 0 || doc.last_page === true || (totalPages !== undefined && page >= totalPages)) break;
+    services.push(...items);
+    const total = doc.total_pages ?? doc.totalPages;
+    const totalPages = typeof total === 'number' ? total : undefined;
+    if (
+      items.length === 0 ||
+      doc.last_page === true ||
+      doc.last === true ||
+      (totalPages !== undefined && page >= totalPages)
+    )
+      break;
   }
   // Items without nested locations (a feed whose lists only carry one-to-one fields, ignoring full=true; or a
   // service without locations): fetch each such service in full from /services/{id}.
@@ -176,344 +213,21 @@ export async function readOrukSource(
   return { services, pages };
 }
 
-// ---- Checking and mapping one service ----
+// ---- Importing the mapped services ----
 
-interface Org {
-  orukId: string;
-  name: string;
-  alternateName: string | null;
-  description: string;
-  email: string | null;
-  website: string | null;
-  phone: string | null;
-  legalStatus: string | null;
-  charityNumber: string | null;
-}
-interface Loc {
-  id: string;
-  salId: string;
-  name: string | null;
-  description: string | null;
-  address1: string | null;
-  city: string | null;
-  region: string | null;
-  postcode: string | null;
-  country: string;
-  lat: number | null;
-  lng: number | null;
-}
-interface Term {
-  orukId: string | null;
-  taxonomy: string;
-  code: string;
-  name: string;
-  description: string;
-}
-interface Svc {
-  id: string;
-  name: string;
-  alternateName: string | null;
-  description: string;
-  url: string | null;
-  email: string | null;
-  status: string;
-  fees: string | null;
-  eligibility: string | null;
-  applicationProcess: string | null;
-  minimumAge: number | null;
-  maximumAge: number | null;
-  alert: string | null;
-  capacity: { status: CapacityStatus; places: number | null; waitDays: number | null; at: string } | null;
-  org: Org;
-  locations: Loc[];
-  schedules: {
-    id: string;
-    salId: string | null;
-    freq: string;
-    byday: string | null;
-    opensAt: string | null;
-    closesAt: string | null;
-    validFrom: string | null;
-    validTo: string | null;
-    description: string | null;
-  }[];
-  contacts: { id: string; name: string | null; title: string | null; email: string | null; phone: string | null }[];
-  costs: { id: string; option: string | null; amount: number | null; currency: string; description: string | null }[];
-  languages: { code: string; name: string }[];
-  areas: { id: string; type: string; code: string; name: string | null }[];
-  funding: { id: string; source: string; endsOn: string | null }[];
-  terms: Term[];
+/** The feed's identity in `source` columns: `oruk:` and the file's name, or the URL without query and /services. */
+export function feedSourceKey(source: string): string {
+  if (!/^https?:\/\//i.test(source)) return `oruk:${path.basename(source)}`;
+  const u = new URL(source);
+  return `oruk:${u.origin}${u.pathname.replace(/\/+$/, '').replace(/\/services$/, '')}`;
 }
 
-const AREA_TYPES = new Set(['icb', 'sub_icb', 'pcn', 'lad', 'england']);
-const STATUSES = new Set(['active', 'inactive', 'defunct', 'temporarily closed']);
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?([+-]\d{2}:?\d{2}|Z)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Checks and maps one ORUK service; problems are pushed with their field paths. */
-function mapService(
-  raw: unknown,
-  problems: { field: string; reason: string }[],
-  warnings: { field: string; reason: string }[],
-): Svc | undefined {
-  const bad = (field: string, reason: string) => problems.push({ field, reason });
-  if (!isObject(raw)) {
-    bad('(record)', 'must be a JSON object');
-    return undefined;
-  }
-  const str = (o: J, key: string, path: string, opts: { required?: boolean; max?: number } = {}): string | null => {
-    const v = o[key];
-    if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) {
-      if (opts.required) bad(path, 'is required');
-      return null;
-    }
-    if (typeof v !== 'string') {
-      bad(path, 'must be a string');
-      return null;
-    }
-    const max = opts.max ?? DIRECTORY_LIMITS.description;
-    if (v.length > max) bad(path, `must be at most ${max} characters`);
-    return v.trim();
-  };
-  const id = (o: J, path: string, required = true): string | null => {
-    const v = o.id;
-    if (typeof v === 'string' && isUuid(v)) return v.toLowerCase();
-    if (required || v !== undefined) bad(`${path}id`, v === undefined ? 'is required' : 'must be a UUID');
-    return null;
-  };
-  const childId = (o: J) => (typeof o.id === 'string' && isUuid(o.id) ? o.id.toLowerCase() : randomUUID());
-  const email = (o: J, key: string, path: string) => {
-    const v = str(o, key, path, { max: DIRECTORY_LIMITS.email });
-    if (v && !EMAIL.test(v)) bad(path, 'must be an email address');
-    return v;
-  };
-  const url = (o: J, key: string, path: string) => {
-    const v = str(o, key, path, { max: DIRECTORY_LIMITS.url });
-    if (v && !/^https?:\/\/\S+$/i.test(v)) bad(path, 'must be an http(s) URL');
-    return v;
-  };
-  const num = (o: J, key: string, path: string, min: number, max: number): number | null => {
-    const v = o[key];
-    if (v === undefined || v === null) return null;
-    const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < min || n > max) {
-      bad(path, `must be a number between ${min} and ${max}`);
-      return null;
-    }
-    return n;
-  };
-  const arr = (o: J, key: string, path: string): J[] => {
-    const v = o[key];
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v) || !v.every(isObject)) {
-      bad(path, 'must be an array of objects');
-      return [];
-    }
-    return v;
-  };
-
-  const serviceId = id(raw, '');
-  const name = str(raw, 'name', 'name', { required: true, max: DIRECTORY_LIMITS.name });
-  const status = str(raw, 'status', 'status') ?? 'active';
-  if (!STATUSES.has(status)) bad('status', 'must be active, inactive, defunct or temporarily closed');
-
-  const orgRaw = raw.organization;
-  let org: Org | undefined;
-  if (!isObject(orgRaw)) bad('organization', 'is required (the nested organization of the service)');
-  else {
-    const orukId = id(orgRaw, 'organization.');
-    const orgName = str(orgRaw, 'name', 'organization.name', { required: true, max: DIRECTORY_LIMITS.name });
-    const phones = arr(orgRaw, 'phones', 'organization.phones');
-    const idents = arr(orgRaw, 'organization_identifiers', 'organization.organization_identifiers');
-    const charity = idents.find(
-      (i) => i.identifier_scheme === 'GB-CHC' || /charity/i.test(String(i.identifier_type ?? '')),
-    );
-    org = {
-      orukId: orukId ?? '',
-      name: orgName ?? '',
-      alternateName: str(orgRaw, 'alternate_name', 'organization.alternate_name', { max: DIRECTORY_LIMITS.name }),
-      description: str(orgRaw, 'description', 'organization.description') ?? '',
-      email: email(orgRaw, 'email', 'organization.email'),
-      website: url(orgRaw, 'website', 'organization.website'),
-      phone: phones[0] ? str(phones[0], 'number', 'organization.phones.0.number', { max: 50 }) : null,
-      legalStatus: str(orgRaw, 'legal_status', 'organization.legal_status', { max: DIRECTORY_LIMITS.shortText }),
-      charityNumber: charity
-        ? str(charity, 'identifier', 'organization.organization_identifiers.identifier', { max: 50 })
-        : null,
-    };
-  }
-
-  const locations: Loc[] = arr(raw, 'service_at_locations', 'service_at_locations').flatMap((sal, i) => {
-    const p = `service_at_locations.${i}.`;
-    const loc = sal.location;
-    if (!isObject(loc)) {
-      bad(`${p}location`, 'is required (the nested location)');
-      return [];
-    }
-    const address = arr(loc, 'addresses', `${p}location.addresses`)[0] ?? {};
-    // Coordinates outside the world (the standard's own example has latitude 100) are dropped, not fatal: the
-    // location is then placed by its postcode when Signpost knows it.
-    const coord = (key: string, limit: number) => {
-      const v = loc[key];
-      const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-      if (v === undefined || v === null) return null;
-      if (typeof n === 'number' && Number.isFinite(n) && Math.abs(n) <= limit) return n;
-      warnings.push({ field: `${p}location.${key}`, reason: `${String(v)} is not a coordinate; ignored` });
-      return null;
-    };
-    const lat = coord('latitude', 90);
-    const lng = coord('longitude', 180);
-    return [
-      {
-        id: childId(loc),
-        salId: childId(sal),
-        name: str(loc, 'name', `${p}location.name`, { max: DIRECTORY_LIMITS.name }),
-        description: str(loc, 'description', `${p}location.description`),
-        address1: str(address, 'address_1', `${p}location.addresses.0.address_1`, { max: DIRECTORY_LIMITS.shortText }),
-        city: str(address, 'city', `${p}location.addresses.0.city`, { max: DIRECTORY_LIMITS.shortText }),
-        region: str(address, 'state_province', `${p}location.addresses.0.state_province`, {
-          max: DIRECTORY_LIMITS.shortText,
-        }),
-        postcode: str(address, 'postal_code', `${p}location.addresses.0.postal_code`, { max: 20 }),
-        country: str(address, 'country', `${p}location.addresses.0.country`, { max: 50 }) ?? 'GB',
-        lat: lat != null && lng != null ? lat : null,
-        lng: lat != null && lng != null ? lng : null,
-      },
-    ];
-  });
-  const salIds = new Map(
-    arr(raw, 'service_at_locations', 'service_at_locations').map((sal, i) => [sal.id, locations[i]?.salId]),
-  );
-
-  const schedules = arr(raw, 'schedules', 'schedules').map((s, i) => {
-    const p = `schedules.${i}.`;
-    const time = (key: string) => {
-      const v = str(s, key, `${p}${key}`, { max: 30 });
-      if (v && !TIME.test(v)) bad(`${p}${key}`, 'must be a time HH:MM[:SS]');
-      return v ? v.slice(0, 8) : null;
-    };
-    const date = (key: string) => {
-      const v = str(s, key, `${p}${key}`, { max: 30 });
-      if (v && !DATE.test(v)) bad(`${p}${key}`, 'must be a date YYYY-MM-DD');
-      return v;
-    };
-    const freq = str(s, 'freq', `${p}freq`, { max: 20 })?.toUpperCase() ?? 'WEEKLY';
-    if (freq !== 'WEEKLY' && freq !== 'MONTHLY') bad(`${p}freq`, 'must be WEEKLY or MONTHLY');
-    return {
-      id: childId(s),
-      salId: (typeof s.service_at_location_id === 'string' && salIds.get(s.service_at_location_id)) || null,
-      freq,
-      byday: str(s, 'byday', `${p}byday`, { max: 50 }),
-      opensAt: time('opens_at'),
-      closesAt: time('closes_at'),
-      validFrom: date('valid_from'),
-      validTo: date('valid_to'),
-      description: str(s, 'description', `${p}description`, { max: DIRECTORY_LIMITS.longText }),
-    };
-  });
-  const contacts = arr(raw, 'contacts', 'contacts').map((c, i) => {
-    const phones = arr(c, 'phones', `contacts.${i}.phones`);
-    return {
-      id: childId(c),
-      name: str(c, 'name', `contacts.${i}.name`, { max: DIRECTORY_LIMITS.name }),
-      title: str(c, 'title', `contacts.${i}.title`, { max: DIRECTORY_LIMITS.shortText }),
-      email: email(c, 'email', `contacts.${i}.email`),
-      phone: phones[0] ? str(phones[0], 'number', `contacts.${i}.phones.0.number`, { max: 50 }) : null,
-    };
-  });
-  const costs = arr(raw, 'cost_options', 'cost_options').map((c, i) => ({
-    id: childId(c),
-    option: str(c, 'option', `cost_options.${i}.option`, { max: DIRECTORY_LIMITS.shortText }),
-    amount: num(c, 'amount', `cost_options.${i}.amount`, 0, 1_000_000),
-    currency: str(c, 'currency', `cost_options.${i}.currency`, { max: 3 }) ?? 'GBP',
-    description: str(c, 'amount_description', `cost_options.${i}.amount_description`, {
-      max: DIRECTORY_LIMITS.shortText,
-    }),
-  }));
-  const languages = arr(raw, 'languages', 'languages').flatMap((l, i) => {
-    const code = str(l, 'code', `languages.${i}.code`, { max: 20 });
-    const lname = str(l, 'name', `languages.${i}.name`, { max: 100 });
-    return code || lname ? [{ code: (code ?? lname!).toLowerCase(), name: lname ?? code! }] : [];
-  });
-  const areas = arr(raw, 'service_areas', 'service_areas').flatMap((a) => {
-    const m = typeof a.service_area === 'string' ? /^([a-z_]+):(\S+)$/.exec(a.service_area) : null;
-    if (!m || !AREA_TYPES.has(m[1]!)) return [];
-    return [{ id: childId(a), type: m[1]!, code: m[2]!, name: typeof a.name === 'string' ? a.name : null }];
-  });
-  const funding = arr(raw, 'funding', 'funding').flatMap((f, i) => {
-    const source = str(f, 'source', `funding.${i}.source`, { max: DIRECTORY_LIMITS.longText });
-    const endsOn = str(f, 'ends_on', `funding.${i}.ends_on`, { max: 10 });
-    if (endsOn && !DATE.test(endsOn)) bad(`funding.${i}.ends_on`, 'must be a date YYYY-MM-DD');
-    return source ? [{ id: childId(f), source, endsOn }] : [];
-  });
-  const terms: Term[] = arr(raw, 'attributes', 'attributes').flatMap((a) => {
-    const t = a.taxonomy_term;
-    if (!isObject(t)) return [];
-    const tname = typeof t.name === 'string' ? t.name.trim() : '';
-    const code =
-      (typeof t.term === 'string' && t.term.trim()) || (typeof t.code === 'string' && t.code.trim()) || tname;
-    if (!code) return [];
-    return [
-      {
-        orukId: typeof t.id === 'string' && isUuid(t.id) ? t.id.toLowerCase() : null,
-        taxonomy: (typeof t.taxonomy === 'string' && t.taxonomy.trim()) || 'oruk',
-        code: code.slice(0, 100),
-        name: (tname || code).slice(0, DIRECTORY_LIMITS.name),
-        description: typeof t.description === 'string' ? t.description : '',
-      },
-    ];
-  });
-
-  const capRaw = arr(raw, 'capacities', 'capacities')[0];
-  let capacity: Svc['capacity'] = null;
-  if (capRaw) {
-    const description = typeof capRaw.description === 'string' ? capRaw.description : '';
-    const status = CAPACITY_STATUSES.find((s) => description.startsWith(CAPACITY_STATUS_INFO[s].label));
-    const available = num(capRaw, 'available', 'capacities.0.available', 0, DIRECTORY_LIMITS.maxPlaces);
-    const at = typeof capRaw.updated === 'string' && !Number.isNaN(Date.parse(capRaw.updated)) ? capRaw.updated : null;
-    if (status && at) {
-      const wait = /typical wait (\d+) days/.exec(description);
-      capacity = {
-        status,
-        places: status === 'accepting' || status === 'limited' ? available : null,
-        waitDays: wait ? Number(wait[1]) : null,
-        at,
-      };
-    }
-  }
-
-  const minimumAge = num(raw, 'minimum_age', 'minimum_age', DIRECTORY_LIMITS.minAge, DIRECTORY_LIMITS.maxAge);
-  const maximumAge = num(raw, 'maximum_age', 'maximum_age', DIRECTORY_LIMITS.minAge, DIRECTORY_LIMITS.maxAge);
-  const scalars = {
-    alternateName: str(raw, 'alternate_name', 'alternate_name', { max: DIRECTORY_LIMITS.name }),
-    description: str(raw, 'description', 'description') ?? '',
-    url: url(raw, 'url', 'url'),
-    email: email(raw, 'email', 'email'),
-    fees: str(raw, 'fees', 'fees', { max: DIRECTORY_LIMITS.longText }),
-    eligibility: str(raw, 'eligibility_description', 'eligibility_description', { max: DIRECTORY_LIMITS.longText }),
-    applicationProcess: str(raw, 'application_process', 'application_process', { max: DIRECTORY_LIMITS.longText }),
-    minimumAge: minimumAge == null ? null : Math.round(minimumAge),
-    maximumAge: maximumAge == null ? null : Math.round(maximumAge),
-    alert: str(raw, 'alert', 'alert', { max: DIRECTORY_LIMITS.longText }),
-  };
-  if (!serviceId || !name || !org || problems.length) return undefined;
-  return {
-    id: serviceId,
-    name,
-    status,
-    ...scalars,
-    capacity,
-    org,
-    locations,
-    schedules,
-    contacts,
-    costs,
-    languages: [...new Map(languages.map((l) => [l.code, l])).values()],
-    areas,
-    funding,
-    terms,
-  };
+/** The crosswalk shipped with Signpost (data/oruk-crosswalk.json): feed terms → Signpost category codes. */
+export function loadCrosswalk(
+  file = path.resolve(__dirname, '..', '..', '..', 'data', 'oruk-crosswalk.json'),
+): Crosswalk {
+  const doc = JSON.parse(fs.readFileSync(file, 'utf8')) as { terms?: Record<string, string> };
+  return Object.fromEntries(Object.entries(doc.terms ?? {}).map(([k, v]) => [k.trim().toLowerCase(), v]));
 }
 
 const label = (raw: unknown, i: number) => {
@@ -521,129 +235,258 @@ const label = (raw: unknown, i: number) => {
   const what = typeof r.id === 'string' ? r.id : typeof r.name === 'string' ? r.name : '';
   return `services[${i}]${what ? ` (${what})` : ''}`;
 };
+/** Names of records left in a feed by its testers. */
+const TEST_RECORD = /^\s*(test|testing|dummy|do not use|delete me)\b/i;
 const nameKey = (name: string) => name.trim().replace(/\s+/g, ' ').toLowerCase();
+const bump = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+const sorted = (m: Map<string, number> | Record<string, number>) =>
+  Object.fromEntries(
+    [...(m instanceof Map ? m.entries() : Object.entries(m))].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)),
+  );
 
-/** Imports the services of an ORUK feed already read; all or nothing unless skipInvalid. */
-export async function importOrukServices(args: {
+type Placed = Svc & { points: ({ lat: number; lng: number } | null)[] };
+
+/** Options of an import of services already read. */
+export interface OrukImportArgs {
   db: Db;
   services: unknown[];
+  /** The file or URL read (shown in the report; its name is the feed's identity unless sourceName is given). */
   source: string;
+  /** Organisations given beside the services in the same document (services may name theirs only by id). */
+  organizations?: unknown[];
   pages?: number;
   dryRun?: boolean;
   skipInvalid?: boolean;
   actorUserId?: string | null;
-}): Promise<OrukImportReport> {
+  /** The feed's identity (default from the file name or URL, see feedSourceKey). */
+  sourceName?: string;
+  /** When coordinates and postcode disagree by more than 1 km, place by the postcode (default: the coordinates). */
+  preferPostcode?: boolean;
+  /** Feed terms → Signpost categories (default data/oruk-crosswalk.json). */
+  crosswalk?: Crosswalk;
+  /** The services are the whole feed: services of this source not in it are marked missing_since. Default true. */
+  complete?: boolean;
+}
+
+/** Imports the services of an ORUK feed already read; all or nothing unless skipInvalid. */
+export async function importOrukServices(args: OrukImportArgs): Promise<OrukImportReport> {
   const { db, services: raws, dryRun = false, skipInvalid = false } = args;
+  const key = args.sourceName ? `oruk:${args.sourceName}` : feedSourceKey(args.source);
   const report: OrukImportReport = {
     source: args.source,
+    sourceKey: key,
     pages: args.pages ?? 0,
     records: raws.length,
     created: 0,
     updated: 0,
+    unchanged: 0,
     skipped: 0,
     rejected: 0,
+    missing: 0,
     organizationsCreated: 0,
     organizationsUpdated: 0,
     termsCreated: 0,
     skippedRecords: [],
     problems: [],
     warnings: [],
+    repairs: {},
+    unmappedFields: {},
+    unmappedTerms: {},
     dryRun,
     skipInvalid,
     written: false,
   };
+  const crosswalk = args.crosswalk ?? loadCrosswalk();
 
-  // 1. Check and map each record.
-  const good: Svc[] = [];
+  // Organisations a service may name only by id: those of the document, nested in other services, or imported before.
+  const orgsById = new Map<string, J>();
+  for (const o of await query<{ id: string; name: string }>(
+    db,
+    sql`select source_ref as id, name from organizations where source = ${key} and source_ref is not null`,
+  ))
+    orgsById.set(o.id, o);
+  for (const raw of raws)
+    if (isObject(raw) && isObject(raw.organization) && raw.organization.id != null && raw.organization.name)
+      orgsById.set(String(raw.organization.id), raw.organization);
+  for (const o of args.organizations ?? []) if (isObject(o) && o.id != null && o.name) orgsById.set(String(o.id), o);
+
+  // 1. Check, repair and map each record.
+  const unmapped = new Map<string, number>();
+  const mapped: { svc: Svc; record: string }[] = [];
   const seen = new Set<string>();
+  const refsInFeed = new Set<string>();
   raws.forEach((raw, i) => {
-    const problems: { field: string; reason: string }[] = [];
-    const warnings: { field: string; reason: string }[] = [];
-    const svc = mapService(raw, problems, warnings);
-    for (const w of warnings) report.warnings.push({ record: label(raw, i), ...w });
+    const record = label(raw, i);
+    if (isObject(raw) && raw.id != null) refsInFeed.add(String(raw.id).trim());
+    unmappedFields(raw, unmapped);
+    const problems: FieldNote[] = [];
+    const warnings: FieldNote[] = [];
+    const svc = mapService(raw, problems, warnings, { orgsById, crosswalk });
+    for (const w of warnings) {
+      report.warnings.push({ record, ...w });
+      bump(
+        report.repairs,
+        `${w.field.replace(/\.\d+\./g, '.')}: ${w.reason.replace(/^.*? is not /, 'not ').replace(/ \(\d+\)/, '')}`,
+      );
+    }
     if (!svc) {
       report.rejected += 1;
-      for (const p of problems) report.problems.push({ record: label(raw, i), ...p });
+      for (const p of problems) report.problems.push({ record, ...p });
       return;
     }
-    if (seen.has(svc.id)) {
+    for (const t of svc.unmappedTerms) bump(report.unmappedTerms, t);
+    if (TEST_RECORD.test(svc.name) || TEST_RECORD.test(svc.org.name)) {
       report.skipped += 1;
       report.skippedRecords.push({
-        record: label(raw, i),
-        field: 'id',
-        reason: 'repeats an earlier service of the feed',
+        record,
+        field: 'name',
+        reason: 'looks like a test record (test, dummy, do not use…)',
       });
       return;
     }
-    seen.add(svc.id);
-    good.push(svc);
+    if (seen.has(svc.ref)) {
+      report.skipped += 1;
+      report.skippedRecords.push({ record, field: 'id', reason: 'repeats an earlier service of the feed' });
+      return;
+    }
+    seen.add(svc.ref);
+    mapped.push({ svc, record });
   });
+  report.unmappedFields = sorted(unmapped);
+  report.unmappedTerms = sorted(report.unmappedTerms);
+  report.repairs = sorted(report.repairs);
 
-  // 2. De-duplicate against the directory.
+  // 2. Places: England only; coordinates against postcode.
+  const postcodeKeys = [
+    ...new Set(
+      mapped.flatMap(({ svc }) => svc.locations.flatMap((l) => (l.postcode ? [postcodeKey(l.postcode)] : []))),
+    ),
+  ];
+  const postcodePoints = new Map(
+    (
+      await query<{ key: string; lat: number; lng: number }>(
+        db,
+        sql`select key, lat, lng from postcodes where key = any(${sql.param(postcodeKeys)}::text[])`,
+      )
+    ).map((r) => [r.key, r]),
+  );
+  const good: Placed[] = [];
+  const candidates: { s: Placed; record: string }[] = mapped.map(({ svc, record }) => ({
+    record,
+    s: {
+      ...svc,
+      points: svc.locations.map((l, i) => {
+        const byPostcode = l.postcode ? postcodePoints.get(postcodeKey(l.postcode)) : undefined;
+        if (l.lat != null && l.lng != null && byPostcode) {
+          const km = distanceKm(l.lat, l.lng, byPostcode.lat, byPostcode.lng);
+          if (km > 1) {
+            const note = {
+              record,
+              field: `locations.${i}`,
+              reason: `coordinates ${l.lat},${l.lng} are ${km.toFixed(1)} km from postcode ${l.postcode}; placed by the ${args.preferPostcode ? 'postcode' : 'coordinates'}`,
+            };
+            report.warnings.push(note);
+            bump(report.repairs, 'locations: coordinates and postcode disagree by more than 1 km');
+            if (args.preferPostcode) return { lat: byPostcode.lat, lng: byPostcode.lng };
+          }
+          return { lat: l.lat, lng: l.lng };
+        }
+        if (l.lat != null && l.lng != null) return { lat: l.lat, lng: l.lng };
+        return byPostcode ? { lat: byPostcode.lat, lng: byPostcode.lng } : null;
+      }),
+    },
+  }));
+  const icbs =
+    (await query<{ n: number }>(db, sql`select count(*)::int as n from icbs where geom is not null`))[0]?.n ?? 0;
+  const allPoints = candidates.flatMap(({ s }) => s.points.flatMap((p) => (p ? [p] : [])));
+  const inEngland = new Set<string>();
+  if (icbs > 0 && allPoints.length) {
+    const lats = allPoints.map((p) => p.lat);
+    const lngs = allPoints.map((p) => p.lng);
+    for (const r of await query<{ k: string }>(
+      db,
+      sql`select distinct p.lat || ',' || p.lng as k from unnest(${sql.param(lats)}::float8[], ${sql.param(lngs)}::float8[]) as p(lat, lng)
+          where exists (select 1 from icbs i where ST_Covers(i.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)))`,
+    ))
+      inEngland.add(r.k);
+  }
+  for (const { s, record } of candidates) {
+    const outside = s.locations.flatMap((l, i) => {
+      const p = s.points[i];
+      const where = (place: string) =>
+        `is outside England: ${place.startsWith('outside') ? '' : 'in '}${place} (${[l.postcode ? `postcode ${l.postcode}` : '', p ? `${p.lat},${p.lng}` : '', [l.address1, l.city].filter(Boolean).join(', ')].filter(Boolean).join('; ')}); only places in England are imported`;
+      if (p && icbs > 0 && !inEngland.has(`${p.lat},${p.lng}`))
+        return [{ field: `locations.${i}`, reason: where(placeOutsideEngland(p.lat, p.lng, l.postcode)) }];
+      const byPostcode = placeOfPostcode(l.postcode);
+      if (byPostcode) return [{ field: `locations.${i}`, reason: where(byPostcode) }];
+      if (!p && l.country !== 'GB')
+        return [{ field: `locations.${i}`, reason: where(`outside the UK (country ${l.country})`) }];
+      return [];
+    });
+    if (outside.length) {
+      report.rejected += 1;
+      for (const o of outside) report.problems.push({ record, ...o });
+    } else good.push(s);
+  }
+
+  // 3. Match against the directory: services, organisations and locations by (source, source_ref).
   const existingServices = new Map(
     (
-      await query<{ id: string; source: string; org_id: string; source_ref: string | null }>(
+      await query<{ id: string; source_ref: string; source_hash: string | null; organization_id: string }>(
         db,
-        sql`select s.id, o.source, o.id as org_id, o.source_ref from services s join organizations o on o.id = s.organization_id
-            where s.id = any(${sql.param(good.map((s) => s.id))}::uuid[])`,
+        sql`select id, source_ref, source_hash, organization_id from services
+            where source = ${key} and source_ref = any(${sql.param(good.map((s) => s.ref))}::text[])`,
       )
-    ).map((r) => [r.id, r]),
+    ).map((r) => [r.source_ref, r]),
   );
-  const orgRefs = [...new Set(good.map((s) => s.org.orukId))];
+  const orgRefs = [...new Set(good.map((s) => s.org.ref))];
   const existingOrgs = new Map(
     (
       await query<{ id: string; source_ref: string }>(
         db,
-        sql`select id, source_ref from organizations where source = 'oruk' and source_ref = any(${sql.param(orgRefs)}::text[])`,
+        sql`select id, source_ref from organizations where source = ${key} and source_ref = any(${sql.param(orgRefs)}::text[])`,
       )
     ).map((r) => [r.source_ref, r.id]),
-  );
-  const takenOrgIds = new Set(
-    (
-      await query<{ id: string }>(db, sql`select id from organizations where id = any(${sql.param(orgRefs)}::uuid[])`)
-    ).map((r) => r.id),
   );
   const namePostcodeKeys = good.flatMap((s) =>
     s.locations.filter((l) => l.postcode).map((l) => `${nameKey(s.org.name)}|${postcodeKey(l.postcode!)}`),
   );
   const samePlace = new Map(
     (
-      await query<{ k: string; id: string; source: string; source_ref: string | null }>(
+      await query<{ k: string; id: string; source: string }>(
         db,
-        sql`select distinct on (k) k, id, source, source_ref from (
+        sql`select distinct on (k) k, id, source from (
               select lower(regexp_replace(trim(o.name), '\\s+', ' ', 'g')) || '|' || upper(replace(l.postcode, ' ', '')) as k,
-                     o.id, o.source, o.source_ref
+                     o.id, o.source
               from organizations o join locations l on l.organization_id = o.id where l.postcode is not null) x
             where k = any(${sql.param(namePostcodeKeys)}::text[]) order by k, id`,
       )
     ).map((r) => [r.k, r]),
   );
 
-  const orgIdOf = new Map<string, string>();
+  const hashOf = (s: Placed) =>
+    createHash('sha256')
+      .update(JSON.stringify({ ...s, unmappedTerms: undefined }))
+      .digest('hex');
   const newOrgs = new Map<string, Org & { id: string }>();
   const updatedOrgs = new Map<string, Org & { id: string }>();
-  const toWrite: (Svc & { orgId: string; isNew: boolean })[] = [];
-  good.forEach((s) => {
-    const record = `services (${s.id})`;
-    const existing = existingServices.get(s.id);
-    if (existing && !(existing.source === 'oruk' && existing.source_ref === s.org.orukId)) {
-      report.skipped += 1;
-      report.skippedRecords.push({
-        record,
-        field: 'id',
-        reason:
-          existing.source === 'oruk'
-            ? 'the service exists under another ORUK organisation'
-            : 'a service with this id is already in the directory from another source',
-      });
-      return;
+  const toWrite: Write[] = [];
+  const unchangedIds: string[] = [];
+  for (const s of good) {
+    const record = `services (${s.ref})`;
+    const existing = existingServices.get(s.ref);
+    const hash = hashOf(s);
+    if (existing && existing.source_hash === hash) {
+      report.unchanged += 1;
+      unchangedIds.push(existing.id);
+      continue;
     }
-    let orgId = existingOrgs.get(s.org.orukId) ?? orgIdOf.get(s.org.orukId);
+    let orgId = existingOrgs.get(s.org.ref);
     if (!orgId) {
       const dup = s.locations
         .filter((l) => l.postcode)
         .map((l) => samePlace.get(`${nameKey(s.org.name)}|${postcodeKey(l.postcode!)}`))
-        .find((d) => d && !(d.source === 'oruk' && d.source_ref === s.org.orukId));
+        .find((d) => d && d.source !== key);
       if (dup) {
         report.skipped += 1;
         report.skippedRecords.push({
@@ -651,25 +494,38 @@ export async function importOrukServices(args: {
           field: 'organization.name',
           reason: `an organisation with the same name and postcode is already in the directory (${dup.id})`,
         });
-        return;
+        continue;
       }
-      orgId = takenOrgIds.has(s.org.orukId) ? randomUUID() : s.org.orukId;
-      orgIdOf.set(s.org.orukId, orgId);
+      orgId = randomUUID();
+      existingOrgs.set(s.org.ref, orgId);
       newOrgs.set(orgId, { ...s.org, id: orgId });
     } else if (!newOrgs.has(orgId)) updatedOrgs.set(orgId, { ...s.org, id: orgId });
-    const isNew = !existing;
-    if (isNew) report.created += 1;
-    else report.updated += 1;
-    toWrite.push({ ...s, orgId, isNew });
-  });
+    if (existing) report.updated += 1;
+    else report.created += 1;
+    toWrite.push({ ...s, id: existing?.id ?? randomUUID(), orgId, isNew: !existing, hash });
+  }
   report.organizationsCreated = newOrgs.size;
   report.organizationsUpdated = updatedOrgs.size;
 
-  if (dryRun || (report.rejected > 0 && !skipInvalid) || toWrite.length === 0) return report;
+  if (dryRun || (report.rejected > 0 && !skipInvalid)) return report;
 
-  // 3. Write, all in one transaction.
+  // 4. Write, all in one transaction; then mark services of this source the feed no longer carries.
   await db.transaction(async (tx) => {
-    await writeServices(tx, toWrite, [...newOrgs.values()], [...updatedOrgs.values()], report);
+    const now = new Date();
+    if (toWrite.length) await writeServices(tx, key, toWrite, [...newOrgs.values()], [...updatedOrgs.values()], report);
+    await insertChunks(unchangedIds, (chunk) =>
+      tx.execute(
+        sql`update services set last_seen_at = ${now}, missing_since = null where id = any(${sql.param(chunk)}::uuid[])`,
+      ),
+    );
+    if (args.complete !== false) {
+      const gone = await query<{ id: string }>(
+        tx,
+        sql`update services set missing_since = ${now} where source = ${key} and missing_since is null
+              and source_ref <> all(${sql.param([...refsInFeed])}::text[]) returning id`,
+      );
+      report.missing = gone.length;
+    }
     await recordAudit(tx, {
       actorUserId: args.actorUserId ?? null,
       action: 'import.oruk',
@@ -680,14 +536,18 @@ export async function importOrukServices(args: {
         records: report.records,
         created: report.created,
         updated: report.updated,
+        unchanged: report.unchanged,
         skipped: report.skipped,
         rejected: report.rejected,
+        missing: report.missing,
       },
     });
   });
   report.written = true;
   return report;
 }
+
+type Write = Placed & { id: string; orgId: string; isNew: boolean; hash: string };
 
 const CHUNK = 1000;
 /** Free only when the feed says so: fees text saying "free" or every cost option at £0; a cost when it names one; else not stated (null). */
@@ -706,11 +566,13 @@ async function insertChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown
 
 async function writeServices(
   db: Db,
-  services: (Svc & { orgId: string; isNew: boolean })[],
+  key: string,
+  services: Write[],
   newOrgs: (Org & { id: string })[],
   updatedOrgs: (Org & { id: string })[],
   report: OrukImportReport,
 ): Promise<void> {
+  const now = new Date();
   const orgValues = (o: Org & { id: string }) => ({
     name: o.name,
     alternateName: o.alternateName,
@@ -724,14 +586,12 @@ async function writeServices(
   await insertChunks(newOrgs, (chunk) =>
     db
       .insert(schema.organizations)
-      .values(
-        chunk.map((o) => ({ id: o.id, ...orgValues(o), status: 'approved', source: 'oruk', sourceRef: o.orukId })),
-      ),
+      .values(chunk.map((o) => ({ id: o.id, ...orgValues(o), status: 'approved', source: key, sourceRef: o.ref }))),
   );
   for (const o of updatedOrgs)
     await db
       .update(schema.organizations)
-      .set({ ...orgValues(o), updatedAt: new Date() })
+      .set({ ...orgValues(o), updatedAt: now })
       .where(sql`id = ${o.id}`);
 
   // Updated services: their children are replaced.
@@ -751,46 +611,7 @@ async function writeServices(
       await db.execute(sql`delete from ${sql.identifier(table)} where service_id = any(${ids})`);
   }
 
-  // Child ids already used by other records get fresh ones.
-  const childIds = services.flatMap((s) => [
-    ...s.locations.flatMap((l) => [l.id, l.salId]),
-    ...s.schedules.map((x) => x.id),
-    ...s.contacts.map((x) => x.id),
-    ...s.costs.map((x) => x.id),
-    ...s.areas.map((x) => x.id),
-    ...s.funding.map((x) => x.id),
-  ]);
-  const ids = sql`${sql.param(childIds)}::uuid[]`;
-  const taken = new Set(
-    (
-      await query<{ id: string; org: string | null }>(
-        db,
-        sql`select id, organization_id::text as org from locations where id = any(${ids})
-            union all select id, null from service_at_locations where id = any(${ids})
-            union all select id, null from schedules where id = any(${ids})
-            union all select id, null from contacts where id = any(${ids})
-            union all select id, null from cost_options where id = any(${ids})
-            union all select id, null from service_areas where id = any(${ids})
-            union all select id, null from funding where id = any(${ids})`,
-      )
-    ).map((r) => r.id),
-  );
-  const ownLocations = new Map(
-    (
-      await query<{ id: string; organization_id: string }>(
-        db,
-        sql`select id, organization_id from locations where id = any(${ids})`,
-      )
-    ).map((r) => [r.id, r.organization_id]),
-  );
-  const used = new Set<string>();
-  const fresh = (id: string) => {
-    const out = taken.has(id) || used.has(id) ? randomUUID() : id;
-    used.add(out);
-    return out;
-  };
-
-  const serviceRow = (s: Svc & { orgId: string }) => ({
+  const serviceRow = (s: Write) => ({
     organizationId: s.orgId,
     name: s.name,
     alternateName: s.alternateName,
@@ -805,16 +626,23 @@ async function writeServices(
     minimumAge: s.minimumAge,
     maximumAge: s.maximumAge,
     alert: s.alert,
+    ...(s.deliveryModes ? { deliveryModes: s.deliveryModes } : {}),
     capacityStatus: s.capacity?.status ?? null,
     capacityPlaces: s.capacity?.places ?? null,
     capacityWaitDays: s.capacity?.waitDays ?? null,
     capacitySetAt: s.capacity ? new Date(s.capacity.at) : null,
     capacityConfirmedAt: s.capacity ? new Date(s.capacity.at) : null,
-    updatedAt: new Date(),
+    source: key,
+    sourceRef: s.ref,
+    sourceHash: s.hash,
+    lastSeenAt: now,
+    missingSince: null,
+    updatedAt: now,
   });
   await insertChunks(
     services.filter((s) => s.isNew),
-    (chunk) => db.insert(schema.services).values(chunk.map((s) => ({ id: s.id, ...serviceRow(s) }))),
+    (chunk) =>
+      db.insert(schema.services).values(chunk.map((s) => ({ id: s.id, ...serviceRow(s), firstImportedAt: now }))),
   );
   // Capacity history gets an entry only when the imported capacity differs from the current one.
   const before = new Map(
@@ -850,20 +678,24 @@ async function writeServices(
     ),
   );
 
-  // Locations and service-at-locations.
-  const locations: (typeof schema.locations.$inferInsert)[] = [];
+  // Locations (matched by source and source_ref) and service-at-locations.
+  const locRefs = [...new Set(services.flatMap((s) => s.locations.map((l) => l.ref)))];
+  const locIdOf = new Map(
+    (
+      await query<{ id: string; source_ref: string }>(
+        db,
+        sql`select id, source_ref from locations where source = ${key} and source_ref = any(${sql.param(locRefs)}::text[])`,
+      )
+    ).map((r) => [r.source_ref, r.id]),
+  );
+  const written = new Set<string>();
+  const newLocations: (typeof schema.locations.$inferInsert)[] = [];
   const updatedLocations: (typeof schema.locations.$inferInsert & { id: string })[] = [];
-  const sals: (typeof schema.serviceAtLocations.$inferInsert)[] = [];
+  const sals: (typeof schema.serviceAtLocations.$inferInsert & { id: string })[] = [];
   const salIdMap = new Map<string, string>();
-  const locIdMap = new Map<string, string>();
   for (const s of services) {
-    for (const l of s.locations) {
-      const geom =
-        l.lat != null && l.lng != null
-          ? sql`ST_SetSRID(ST_MakePoint(${l.lng}, ${l.lat}), 4326)`
-          : l.postcode
-            ? sql`(select ST_SetSRID(ST_MakePoint(lng, lat), 4326) from postcodes where key = ${postcodeKey(l.postcode)})`
-            : null;
+    s.locations.forEach((l, i) => {
+      const p = s.points[i];
       const values = {
         organizationId: s.orgId,
         name: l.name,
@@ -873,28 +705,28 @@ async function writeServices(
         region: l.region,
         postcode: l.postcode,
         country: l.country,
-        geom: geom as unknown as string,
+        geom: (p ? sql`ST_SetSRID(ST_MakePoint(${p.lng}, ${p.lat}), 4326)` : null) as unknown as string,
+        source: key,
+        sourceRef: l.ref,
       };
-      const key = `${s.orgId}|${l.id}`;
-      let locId = locIdMap.get(key);
-      if (!locId) {
-        if (ownLocations.get(l.id) === s.orgId) {
-          locId = l.id;
-          used.add(l.id);
-          updatedLocations.push({ id: l.id, ...values });
-        } else {
-          locId = fresh(l.id);
-          locations.push({ id: locId, ...values });
+      let locId = locIdOf.get(l.ref);
+      if (!written.has(l.ref)) {
+        written.add(l.ref);
+        if (locId) updatedLocations.push({ id: locId, ...values });
+        else {
+          locId = randomUUID();
+          locIdOf.set(l.ref, locId);
+          newLocations.push({ id: locId, ...values });
         }
-        locIdMap.set(key, locId);
       }
-      const salId = fresh(l.salId);
-      salIdMap.set(`${s.id}|${l.salId}`, salId);
-      sals.push({ id: salId, serviceId: s.id, locationId: locId });
-    }
+      if (sals.some((x) => x.serviceId === s.id && x.locationId === locId)) return;
+      const salId = randomUUID();
+      if (l.salRef) salIdMap.set(`${s.id}|${l.salRef}`, salId);
+      sals.push({ id: salId, serviceId: s.id, locationId: locId! });
+    });
   }
-  await insertChunks(locations, (chunk) => db.insert(schema.locations).values(chunk));
-  for (const { id, ...values } of updatedLocations)
+  await insertChunks(newLocations, (chunk) => db.insert(schema.locations).values(chunk));
+  for (const { id, organizationId: _o, ...values } of updatedLocations)
     await db
       .update(schema.locations)
       .set(values)
@@ -904,9 +736,9 @@ async function writeServices(
   await insertChunks(
     services.flatMap((s) =>
       s.schedules.map((x) => ({
-        id: fresh(x.id),
+        id: randomUUID(),
         serviceId: s.id,
-        serviceAtLocationId: x.salId ? (salIdMap.get(`${s.id}|${x.salId}`) ?? null) : null,
+        serviceAtLocationId: x.salRef ? (salIdMap.get(`${s.id}|${x.salRef}`) ?? null) : null,
         freq: x.freq,
         byday: x.byday,
         opensAt: x.opensAt,
@@ -919,13 +751,13 @@ async function writeServices(
     (chunk) => db.insert(schema.schedules).values(chunk),
   );
   await insertChunks(
-    services.flatMap((s) => s.contacts.map((x) => ({ ...x, id: fresh(x.id), serviceId: s.id }))),
+    services.flatMap((s) => s.contacts.map((x) => ({ ...x, id: randomUUID(), serviceId: s.id }))),
     (chunk) => db.insert(schema.contacts).values(chunk),
   );
   await insertChunks(
     services.flatMap((s) =>
       s.costs.map((x) => ({
-        id: fresh(x.id),
+        id: randomUUID(),
         serviceId: s.id,
         option: x.option,
         amount: x.amount,
@@ -941,18 +773,19 @@ async function writeServices(
   );
   await insertChunks(
     services.flatMap((s) =>
-      s.areas.map((x) => ({ id: fresh(x.id), serviceId: s.id, areaType: x.type, areaCode: x.code, name: x.name })),
+      s.areas.map((x) => ({ id: randomUUID(), serviceId: s.id, areaType: x.type, areaCode: x.code, name: x.name })),
     ),
     (chunk) => db.insert(schema.serviceAreas).values(chunk),
   );
   await insertChunks(
     services.flatMap((s) =>
-      s.funding.map((x) => ({ id: fresh(x.id), serviceId: s.id, source: x.source, endsOn: x.endsOn })),
+      s.funding.map((x) => ({ id: randomUUID(), serviceId: s.id, source: x.source, endsOn: x.endsOn })),
     ),
     (chunk) => db.insert(schema.funding).values(chunk),
   );
 
-  // Taxonomy: match by Signpost's public term id, else by taxonomy and code; else add the term.
+  // Taxonomy: match by Signpost's public term id, else by taxonomy and code; else add the term. Crosswalked
+  // categories link to Signpost's own terms.
   const terms = await query<{ id: string; oruk_id: string; taxonomy: string; code: string }>(
     db,
     sql`select id, md5(taxonomy || ':' || code)::uuid::text as oruk_id, taxonomy, code from taxonomy_terms`,
@@ -973,20 +806,32 @@ async function writeServices(
       }
       links.set(`${s.id}|${termId}`, { serviceId: s.id, taxonomyTermId: termId });
     }
+    for (const code of s.categories) {
+      const termId = byCode.get(`signpost-social-prescribing|${code}`);
+      if (termId) links.set(`${s.id}|${termId}`, { serviceId: s.id, taxonomyTermId: termId });
+    }
   }
   await insertChunks([...links.values()], (chunk) => db.insert(schema.serviceTaxonomy).values(chunk));
 }
 
 /** Reads a feed (URL or file) and imports it. */
-export async function importOrukFeed(args: {
-  db: Db;
-  source: string;
-  dryRun?: boolean;
-  skipInvalid?: boolean;
-  actorUserId?: string | null;
-  /** OUTBOUND_ALLOW (config.outboundAllow) for a feed on a non-public address. */
-  outboundAllow?: readonly string[];
-}): Promise<OrukImportReport> {
-  const { services, pages } = await readOrukSource(args.source, { outboundAllow: args.outboundAllow });
-  return importOrukServices({ ...args, services, pages });
+export async function importOrukFeed(
+  args: Omit<OrukImportArgs, 'services' | 'organizations' | 'pages'> & {
+    /** OUTBOUND_ALLOW (config.outboundAllow) for a feed on a non-public address. */
+    outboundAllow?: readonly string[];
+    /** Read only services modified since then (an API feed); the read is then partial, so nothing is marked missing. */
+    modifiedAfter?: Date;
+  },
+): Promise<OrukImportReport> {
+  const { services, organizations, pages } = await readOrukSource(args.source, {
+    outboundAllow: args.outboundAllow,
+    modifiedAfter: args.modifiedAfter,
+  });
+  return importOrukServices({
+    ...args,
+    services,
+    organizations,
+    pages,
+    complete: args.modifiedAfter ? false : args.complete,
+  });
 }

@@ -133,6 +133,36 @@ export function presentCapacity(s: ServiceRow): Json | undefined {
   return { id: derivedId(s.id, 'capacity'), ...c, unit: PLACE_UNIT };
 }
 
+/**
+ * Provenance of an imported service as HSDS 3.0 metadata entries (ORUK 3.0's service schema allows additional
+ * properties and has no metadata of its own): when it was first imported and when its source last carried it.
+ */
+export function presentProvenance(s: ServiceRow): Json[] | undefined {
+  if (!s.source) return undefined;
+  const source = s.source.replace(/^oruk:/, '');
+  const entry = (kind: string, at: string | null, value: string) =>
+    at
+      ? [
+          {
+            id: derivedId(s.id, 'metadata', kind),
+            resource_id: s.id,
+            resource_type: 'service',
+            last_action_date: at.slice(0, 10),
+            last_action_type: kind,
+            field_name: 'source',
+            previous_value: '',
+            replacement_value: value,
+            updated_by: source,
+          },
+        ]
+      : [];
+  const ref = s.source_ref ? ` (id ${s.source_ref})` : '';
+  return [
+    ...entry('imported', s.first_imported_at, `${source}${ref}`),
+    ...entry('last seen in source', s.last_seen_at, `${source}${ref}`),
+  ];
+}
+
 /** The one-to-one fields of a service (list items), with its organisation and capacity. */
 export function presentServiceBasic(s: ServiceRow, org: OrganizationRow | undefined): Json {
   const capacity = presentCapacity(s);
@@ -152,6 +182,7 @@ export function presentServiceBasic(s: ServiceRow, org: OrganizationRow | undefi
     maximum_age: s.maximum_age,
     alert: s.alert,
     last_modified: s.updated_at,
+    metadata: presentProvenance(s),
     organization: org ? presentOrganization(org) : undefined,
     capacities: capacity ? [capacity] : undefined,
   });

@@ -125,6 +125,11 @@ export interface ServiceRow {
   capacity_places: number | null;
   capacity_wait_days: number | null;
   capacity_updated: string | null;
+  /** Provenance of an imported service (null when created in Signpost). */
+  source: string | null;
+  source_ref: string | null;
+  first_imported_at: string | null;
+  last_seen_at: string | null;
 }
 
 /** An organisation row. */
@@ -200,7 +205,8 @@ function group<T extends { service_id: string }>(rows: T[]): Map<string, T[]> {
 const SERVICE_COLUMNS = sql`s.id, s.organization_id, s.name, s.alternate_name, s.description, s.url, s.email, s.status,
   s.fees_description, s.eligibility_description, s.referral_instructions, s.minimum_age, s.maximum_age, s.alert,
   ${ISO(sql`s.updated_at`)} as updated_at, s.capacity_status, s.capacity_places, s.capacity_wait_days,
-  ${ISO(sql`coalesce(s.capacity_confirmed_at, s.capacity_set_at, s.updated_at)`)} as capacity_updated`;
+  ${ISO(sql`coalesce(s.capacity_confirmed_at, s.capacity_set_at, s.updated_at)`)} as capacity_updated,
+  s.source, s.source_ref, ${ISO(sql`s.first_imported_at`)} as first_imported_at, ${ISO(sql`s.last_seen_at`)} as last_seen_at`;
 
 const TERM_COLUMNS = sql`${TERM_ORUK_ID} as oruk_id,
   (select md5(p.taxonomy || ':' || p.code)::uuid from taxonomy_terms p where p.id = t.parent_id) as parent_oruk_id,

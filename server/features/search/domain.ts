@@ -5,6 +5,7 @@
 import type { Db } from '../../db';
 import { badField } from '../../errors';
 import { parsePostcodeQuery } from '../../../shared/postcode';
+import { isRecordId } from '../../../shared/schemas/common';
 import {
   SEARCH_PAGE,
   SEARCH_RADIUS,
@@ -68,7 +69,7 @@ export function decodeCursor(raw: string, sort: SearchSort): Cursor {
     !Number.isFinite(c.t) ||
     Math.abs(c.t - Date.now()) > 366 * 86_400_000 ||
     typeof c.id !== 'string' ||
-    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(c.id) ||
+    !isRecordId(c.id) ||
     typeof c.s !== 'string'
   )
     throw bad();
@@ -81,12 +82,16 @@ type Filters = Pick<
   'category' | 'q' | 'age' | 'language' | 'mode' | 'free' | 'openOn' | 'capacity' | 'include' | 'unconfirmed'
 >;
 
+/** Days after which an imported service its feed stopped carrying is hidden from search (MISSING_HIDE_DAYS). */
+export const DEFAULT_MISSING_HIDE_DAYS = 30;
+
 /** Resolves the "what" and capacity filters; unknown category codes are a 400 naming `category`. */
 async function resolveFilters(
   db: Db,
   f: Filters,
   now: Date,
   staleDays: number,
+  missingHideDays: number = DEFAULT_MISSING_HIDE_DAYS,
 ): Promise<{ filters: repo.FilterParams; terms: { id: string; code: string; name: string }[] }> {
   const codes = [...new Set(f.category ?? [])];
   const terms = await repo.findTermsByCodes(db, codes);
@@ -108,6 +113,7 @@ async function resolveFilters(
       openOn: f.openOn ?? null,
       statuses,
       confirmedSince: f.unconfirmed === false ? new Date(now.getTime() - staleDays * 86_400_000) : null,
+      missingBefore: new Date(now.getTime() - missingHideDays * 86_400_000),
     },
   };
 }
@@ -160,18 +166,21 @@ export async function search({
   db,
   query: q,
   staleDays,
+  missingHideDays,
   now: clock = new Date(),
 }: {
   db: Db;
   query: SearchQuery;
   staleDays: number;
+  /** Days after which a service its feed no longer carries is hidden (default DEFAULT_MISSING_HIDE_DAYS). */
+  missingHideDays?: number;
   now?: Date;
 }): Promise<SearchResponseDto> {
   const sort = q.sort ?? 'relevance';
   const cursor = q.cursor !== undefined ? decodeCursor(q.cursor, sort) : null;
   const now = cursor ? new Date(cursor.t) : clock;
   const { where, centre, label } = await resolveWhere(db, q);
-  const { filters, terms } = await resolveFilters(db, q, now, staleDays);
+  const { filters, terms } = await resolveFilters(db, q, now, staleDays, missingHideDays);
   const limit = q.limit ?? SEARCH_PAGE.default;
   const pageArgs = {
     where,

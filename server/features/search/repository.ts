@@ -78,6 +78,8 @@ export interface FilterParams {
   statuses: string[] | null;
   /** Drop capacity not confirmed since this instant; null = keep unconfirmed. */
   confirmedSince: Date | null;
+  /** Hide imported services their feed stopped carrying before this instant (services.missing_since). */
+  missingBefore?: Date | null;
 }
 
 /** Conditions on `service_search e` for the filters. */
@@ -110,6 +112,9 @@ function filterConditions(f: FilterParams): SQL[] {
   }
   if (f.statuses) c.push(sql`e.capacity_status = any(${textArray(f.statuses)})`);
   if (f.confirmedSince) c.push(sql`e.capacity_confirmed_at >= ${f.confirmedSince.toISOString()}::timestamptz`);
+  if (f.missingBefore)
+    c.push(sql`not exists (select 1 from services ms where ms.id = e.service_id
+      and ms.missing_since < ${f.missingBefore.toISOString()}::timestamptz)`);
   return c;
 }
 

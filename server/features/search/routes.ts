@@ -13,7 +13,9 @@ export function searchRouter({ database, config }: AppDeps): Router {
 
   router.get('/api/services/search', async (req, res) => {
     const query = parseQuery(SearchQuery, req);
-    res.set('Cache-Control', 'no-store').json(await domain.search({ db, query, staleDays }));
+    res
+      .set('Cache-Control', 'no-store')
+      .json(await domain.search({ db, query, staleDays, missingHideDays: config.missingHideDays }));
   });
   router.get('/api/services/map', async (req, res) => {
     const query = parseQuery(MapQuery, req);
