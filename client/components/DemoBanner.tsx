@@ -9,8 +9,8 @@ export function DemoBanner() {
     <div className="signpost-demo-banner" role="region" aria-label="Demo">
       <div className="nhsuk-width-container">
         <p className="nhsuk-body-s">
-          <strong>Demo data — not a real directory.</strong> Capacity, referrals and concerns are made up; organisation
-          names and places come from public Trafford and Greater Manchester lists.
+          <strong>Demo data — not a real directory.</strong> Real Trafford names and places; capacity, referrals and
+          concerns are made up.
         </p>
       </div>
     </div>
