@@ -79,9 +79,14 @@ describe('the demo in the browser', () => {
     // Nearest first: capacity badges of every status among the first results.
     await page.getByLabel('Sort by').selectOption({ label: 'Nearest first' });
     await page.waitForURL(/sort=distance/);
-    await results.nth(10).waitFor();
-    const cards = (await results.allTextContents()).join(' ');
-    for (const badge of ['Accepting', 'Limited places', 'Waitlist', 'Full']) expect(cards).toContain(badge);
+    // (Waits for the re-sorted list rather than reading the list that is being replaced.)
+    await page.waitForFunction(
+      (badges) => {
+        const text = [...document.querySelectorAll('article.signpost-find-result')].map((a) => a.textContent).join(' ');
+        return badges.every((b) => text.includes(b));
+      },
+      ['Accepting', 'Limited places', 'Waitlist', 'Full'],
+    );
 
     // Shortlisting says so on the button.
     const first = results.first();
@@ -97,6 +102,16 @@ describe('the demo in the browser', () => {
       .locator('.signpost-find-count')
       .getByText(/[1-9]\d* services? found/)
       .waitFor();
+
+    // A service with more recent referrals than places warns link workers on its page.
+    const [busy] = await query<{ id: string }>(
+      app.testApp.database.db,
+      sql`select s.id from services s where s.capacity_places > 0 and s.capacity_status in ('accepting', 'limited')
+          and (select count(*) from referrals r where r.service_id = s.id and r.recorded_at > now() - interval '28 days')
+            > s.capacity_places order by s.name limit 1`,
+    );
+    await page.goto(`/services/${busy!.id}`);
+    await page.getByText('High demand — consider alternatives').first().waitFor();
   });
 
   it('when the map tiles cannot be loaded, then the map says the background is unavailable and the list still works', async () => {
@@ -126,6 +141,7 @@ describe('the demo in the browser', () => {
     const page = await signInAsDemo('ICB commissioner');
     await page.waitForURL('**/need?icb=QOP');
     await page.locator('main h1').waitFor();
+    if (process.env.DEMO_SHOTS) await page.screenshot({ path: `${process.env.DEMO_SHOTS}/need.png` });
     await expect(banner(page).isVisible()).resolves.toBe(true);
     await expectNoSeriousAxeViolations(page);
   });

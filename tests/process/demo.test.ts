@@ -43,7 +43,9 @@ describe('the demo at start', () => {
     });
     expect(signIn.status).toBe(200);
     expect(await signIn.json()).toMatchObject({ user: { role: 'link_worker', pcnCode: 'U66368' } });
-    const search = (await (await fetch(`${base}/api/services/search?lat=53.4249&lng=-2.3211&radiusKm=2&q=carers`)).json()) as { total?: number };
+    const search = (await (
+      await fetch(`${base}/api/services/search?lat=53.4249&lng=-2.3211&radiusKm=2&q=carers`)
+    ).json()) as { total?: number };
     expect(JSON.stringify(search)).toContain('Trafford Carers Centre');
 
     // seed:demo while the server holds the embedded database: one line saying why, no stack trace.

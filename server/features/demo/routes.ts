@@ -11,9 +11,15 @@ import { schema } from '../../db';
 import { AppError } from '../../errors';
 import { parseBody } from '../../middleware/validate';
 import { ROLES } from '../../../shared/roles';
-import { createSession, readCookie, revokeSession, SESSION_COOKIE, SESSION_TTL_MS } from '../accounts/session';
-import { findUserWithOrgs } from '../accounts/repository';
-import { presentUser } from '../accounts/presenter';
+import {
+  createSession,
+  findUserWithOrgs,
+  presentUser,
+  readCookie,
+  revokeSession,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+} from '../accounts';
 import { DEMO_ACCOUNTS, demoPresent } from './seed';
 import { demoOneClickAllowed } from './rules';
 
