@@ -136,7 +136,8 @@ export function createApp(deps: AppDeps): Express {
       tileUrl: deps.config.tileUrl,
       tileAttribution: deps.config.tileAttribution,
       devOutbox: deps.config.devOutbox,
-      demo: await demoIsOn(deps),
+      // The configuration must answer during a database outage (the map still loads); the demo is then "off".
+      demo: await demoIsOn(deps).catch(() => false),
     });
   });
   app.use(demoRouter(deps));
