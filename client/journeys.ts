@@ -39,3 +39,21 @@ export const JOURNEYS: readonly Journey[] = [
 
 /** Route of the sign-in page. */
 export const SIGN_IN_PATH = '/sign-in';
+
+/** Where a person's work starts after signing in: Find (link workers), My organisation, Need and gaps for their ICB, Admin. */
+export function landingPath(user: { role: string; icbCode: string | null }): string {
+  switch (user.role) {
+    case 'link_worker':
+      return '/find';
+    case 'icb_commissioner':
+      return user.icbCode ? `/need?icb=${encodeURIComponent(user.icbCode)}` : '/need';
+    case 'admin':
+      return '/admin';
+    default:
+      return '/my-organisation';
+  }
+}
+
+/** The postcode district of a full postcode (outward code), e.g. "M32 0JT" → "M32". */
+export const districtOf = (postcode: string | null | undefined) =>
+  postcode?.trim().split(/\s+/)[0]?.toUpperCase() || null;

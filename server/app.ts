@@ -23,6 +23,8 @@ import { apiDocsRouter } from './features/apidocs';
 import { accountsRouter, csrfProtection, sessionMiddleware } from './features/accounts';
 import { devOutboxRouter, type Mailer } from './features/email';
 import { createMetrics, metricsRouter } from './features/metrics';
+import { demoIsOn, demoRouter } from './features/demo';
+import { isClientRoute } from '../shared/clientRoutes';
 import { perMinuteLimit } from './middleware/rateLimit';
 import { rejectUnsafeInput } from './middleware/safeInput';
 
@@ -130,13 +132,16 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(healthRouter(deps));
   app.use(metricsRouter(deps, metrics.registry));
-  app.get('/api/config', (_req, res) => {
+  app.get('/api/config', async (_req, res) => {
     res.json({
       tileUrl: deps.config.tileUrl,
       tileAttribution: deps.config.tileAttribution,
       devOutbox: deps.config.devOutbox,
+      // The configuration must answer during a database outage (the map still loads); the demo is then "off".
+      demo: await demoIsOn(deps).catch(() => false),
     });
   });
+  app.use(demoRouter(deps));
   app.use(areasRouter(deps));
   // Before the directory: its /api/services/:id would otherwise swallow /api/services/search and /map.
   app.use(searchRouter(deps));
@@ -155,10 +160,14 @@ export function createApp(deps: AppDeps): Express {
   const indexHtml = path.join(clientDir, 'index.html');
   if (fs.existsSync(indexHtml)) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h', immutable: false }));
-    // Client-side routes: any other GET that accepts HTML gets the app shell.
+    // Client-side routes get the app shell; any other GET that accepts HTML gets it too (the app shows its
+    // not-found page) but with 404, so crawlers, link checkers and monitors see a missing page as missing.
     app.get(/^\/(?!api\/).*/, (req, res, next) => {
       if (!req.accepts('html')) return next();
-      res.set('Cache-Control', 'no-cache').sendFile(indexHtml);
+      res
+        .status(isClientRoute(req.path) ? 200 : 404)
+        .set('Cache-Control', 'no-cache')
+        .sendFile(indexHtml);
     });
   }
 

@@ -103,6 +103,7 @@ const EnvSchema = z
       .pipe(z.number().int().min(1, 'must be between 1 and 365').max(365, 'must be between 1 and 365')),
     NUDGES: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
     DEV_OUTBOX: z.enum(['on', 'off'], { error: 'must be on or off' }).default('off'),
+    DEMO: z.enum(['auto', 'on', 'off'], { error: 'must be auto, on or off' }).default('auto'),
     NUDGE_LEAD_DAYS: z
       .string()
       .regex(/^\d+$/, 'must be a whole number of days between 0 and 365')
@@ -132,6 +133,9 @@ const EnvSchema = z
     }
     if (env.NODE_ENV === 'production' && env.DEV_OUTBOX === 'on') {
       ctx.addIssue({ code: 'custom', path: ['DEV_OUTBOX'], message: 'must be off when NODE_ENV=production' });
+    }
+    if (env.NODE_ENV === 'production' && env.DEMO === 'on') {
+      ctx.addIssue({ code: 'custom', path: ['DEMO'], message: 'must not be on when NODE_ENV=production' });
     }
   });
 
@@ -182,6 +186,12 @@ export interface Config {
   missingHideDays: number;
   /** Whether the server process emails capacity nudges once a day (`npm run nudges:send` works either way). Default off. */
   nudges: 'on' | 'off';
+  /**
+   * The demo (a Trafford / Greater Manchester directory, accounts and activity): auto (default) loads it at the first
+   * start of an empty embedded database; on also on a DATABASE_URL database; off never. Never with NODE_ENV=production,
+   * where one-click demo sign-in is also never offered.
+   */
+  demo: 'auto' | 'on' | 'off';
   /** Whether the development outbox (GET /api/dev/outbox, admins only) is mounted; never in production. Default off. */
   devOutbox: boolean;
   /** Nudge a service's contact this many days before its capacity goes stale (CAPACITY_STALE_DAYS). Default 3. */
@@ -232,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nudges: e.NUDGES,
     nudgeLeadDays: e.NUDGE_LEAD_DAYS,
     devOutbox: e.DEV_OUTBOX === 'on' && e.NODE_ENV !== 'production',
+    demo: e.NODE_ENV === 'production' ? 'off' : e.DEMO,
     outboundAllow: e.OUTBOUND_ALLOW,
     metricsToken: e.METRICS_TOKEN,
     smtpUrl: e.SMTP_URL,

@@ -8,6 +8,14 @@ import { createApp, type StartupStatus } from './app';
 import { importReferenceData, referenceDatasetStates } from './features/areas';
 import { createMailer } from './features/email';
 import { scheduleCapacityNudges } from './features/nudges';
+import {
+  databaseIsEmpty,
+  DEFAULT_DEMO_PASSWORD,
+  DEMO_ACCOUNTS,
+  demoAtStart,
+  demoEverLoaded,
+  seedDemo,
+} from './features/demo';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -46,6 +54,28 @@ async function main(): Promise<void> {
   await database.migrate();
   logger.info('migrations applied');
 
+  // The demo: on the first start of an empty database (never in production, on DATABASE_URL only with DEMO=on), after
+  // the reference data. A demo cleared with npm run demo:clear does not come back.
+  const loadDemo = demoAtStart(config) && (await databaseIsEmpty(database.db)) && !(await demoEverLoaded(database.db));
+  const seedDemoNow = async () => {
+    if (!loadDemo) return;
+    const started = performance.now();
+    const password = process.env.DEMO_PASSWORD || DEFAULT_DEMO_PASSWORD;
+    const summary = await seedDemo({ db: database.db, password, log: (line) => logger.info(line) });
+    logger.info(
+      {
+        services: summary.services,
+        referrals: summary.referrals,
+        seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+      },
+      `demo loaded (DEMO=off to start empty; npm run demo:clear removes it): sign in with one click on /sign-in, or as ${DEMO_ACCOUNTS.filter(
+        (a) => a.oneClick,
+      )
+        .map((a) => a.email)
+        .join(', ')} (password ${process.env.DEMO_PASSWORD ? 'DEMO_PASSWORD' : DEFAULT_DEMO_PASSWORD})`,
+    );
+  };
+
   const startupStatus: StartupStatus = { state: 'ready' };
   // Every dataset is checked against the bundled files: a first start, a load killed part-way (each dataset commits
   // with its record, so a record means complete) or newer bundled files all reload what is missing, with no operator step.
@@ -61,6 +91,12 @@ async function main(): Promise<void> {
     );
   }
   if (needsReference) startupStatus.state = 'loading_reference_data';
+  // Reference data already there (or skipped): the demo loads before the first request, so the first page shows it.
+  if (!needsReference) {
+    await seedDemoNow().catch((err: unknown) =>
+      logger.error({ err }, 'the demo did not load; Signpost runs without it'),
+    );
+  }
   const app = createApp({ config, logger, database, startupStatus });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +138,9 @@ async function main(): Promise<void> {
           (d) => d.state !== 'loaded',
         );
         if (missing.length) throw new Error(`still not loaded: ${missing.map((d) => d.dataset).join(', ')}`);
+        await seedDemoNow().catch((err: unknown) =>
+          logger.error({ err }, 'the demo did not load; Signpost runs without it'),
+        );
         Object.assign(startupStatus, { state: 'ready', step: undefined, percent: undefined });
         const seconds = Number(((performance.now() - loadStarted) / 1000).toFixed(1));
         logger.info(

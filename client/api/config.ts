@@ -9,6 +9,8 @@ export interface AppConfigDto {
   tileAttribution: string;
   /** Whether the development outbox is on (DEV_OUTBOX=on, never in production). */
   devOutbox: boolean;
+  /** Whether the demo is on (demo data loaded, never in production): every page says so. */
+  demo: boolean;
 }
 
 /** Fetches the runtime configuration; throws ApiError when it cannot be read. */

@@ -1,5 +1,5 @@
 /** The base map every map page builds on: Leaflet centred on England with the configured tiles, keyboard-usable and labelled. */
-import { useCallback, useId, type ReactNode } from 'react';
+import { useCallback, useId, useMemo, useState, type ReactNode } from 'react';
 import type { LatLngTuple, Map as LeafletMap } from 'leaflet';
 import { MapContainer, TileLayer } from 'react-leaflet';
 import 'leaflet/dist/leaflet.css';
@@ -27,11 +27,24 @@ export interface BaseMapProps {
   zoomSnap?: number;
 }
 
+/** Said over the map when no background tile could be loaded (offline, blocked or a tile server down). */
+export const TILES_FAILED_MESSAGE = 'Map background unavailable — the list and markers still work';
+
 /** A Leaflet map of England with the tiles from /api/config; shows a text fallback when the configuration cannot load. */
 export function BaseMap({ ariaLabel = 'Map of England', className, children, zoomSnap = 1 }: BaseMapProps) {
   const configState = useAppConfig();
   const instructionsId = useId();
   const classes = ['signpost-map', className].filter(Boolean).join(' ');
+  // Tiles: failures with no tile ever loaded mean a grey field, so say why (a single missing tile says nothing).
+  const [tiles, setTiles] = useState({ loaded: 0, failed: 0 });
+  const tileEvents = useMemo(
+    () => ({
+      tileload: () => setTiles((t) => (t.loaded ? t : { ...t, loaded: 1 })),
+      tileerror: () => setTiles((t) => (t.failed ? t : { ...t, failed: 1 })),
+    }),
+    [],
+  );
+  const tilesFailed = tiles.failed > 0 && tiles.loaded === 0;
 
   // react-leaflet passes unknown props to Leaflet, not the DOM, so name the container once the map exists.
   const labelContainer = useCallback(
@@ -68,6 +81,9 @@ export function BaseMap({ ariaLabel = 'Map of England', className, children, zoo
       <p className="nhsuk-body-s signpost-map-instructions" id={instructionsId}>
         To move the map with a keyboard, select it and use the arrow keys. Use plus (+) and minus (−) to zoom.
       </p>
+      <p className="nhsuk-body-s signpost-map-tiles-failed" role="status">
+        {tilesFailed ? TILES_FAILED_MESSAGE : ''}
+      </p>
       <MapContainer
         ref={labelContainer}
         className={classes}
@@ -79,7 +95,7 @@ export function BaseMap({ ariaLabel = 'Map of England', className, children, zoo
         scrollWheelZoom={false}
         attributionControl={false}
       >
-        <TileLayer url={configState.config.tileUrl} />
+        <TileLayer url={configState.config.tileUrl} eventHandlers={tileEvents} />
         <AttributionControl fragment={configState.config.tileAttribution} />
         {children}
       </MapContainer>

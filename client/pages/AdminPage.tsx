@@ -1,5 +1,6 @@
 /** Route `/admin`: invite people, list users, and approve or reject pending organisations and claims (admins only). */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { areaCodeOf, InviteScopePicker, NO_SCOPE, type InviteScope } from '../components/InviteScopePicker';
 import { Link } from 'react-router';
 import { ROLE_LABELS, ROLES, type Role } from '@shared/roles';
 import { InviteBody } from '@shared/schemas/accounts';
@@ -43,9 +44,9 @@ const FIELD_NAMES: Record<string, string> = {
   email: 'Email address',
   name: 'Name',
   role: 'Role',
-  organizationIds: 'Organisation ids',
-  pcnCode: 'PCN code',
-  icbCode: 'ICB code',
+  organizationIds: 'Organisations',
+  pcnCode: 'PCN',
+  icbCode: 'ICB',
 };
 
 /** Admin page; anyone else is told they need an admin account. */
@@ -66,6 +67,7 @@ function AdminContent() {
   const [message, setMessage] = useState('');
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const [role, setRole] = useState<Role>('vcse_editor');
+  const [scope, setScope] = useState<InviteScope>(NO_SCOPE);
 
   const reload = useCallback(async () => {
     const [u, o, c] = await Promise.all([
@@ -85,14 +87,16 @@ function AdminContent() {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    const scope = String(form.get('invite-scope') ?? '').trim();
+    const areaCode = areaCodeOf(scope.areaCode);
     const body = {
       email: String(form.get('invite-email') ?? ''),
       name: String(form.get('invite-name') ?? ''),
       role,
-      ...(role === 'vcse_editor' && scope ? { organizationIds: scope.split(/[\s,]+/).filter(Boolean) } : {}),
-      ...(role === 'link_worker' && scope ? { pcnCode: scope } : {}),
-      ...(role === 'icb_commissioner' && scope ? { icbCode: scope } : {}),
+      ...(role === 'vcse_editor' && scope.organizations.length
+        ? { organizationIds: scope.organizations.map((o) => o.id) }
+        : {}),
+      ...(role === 'link_worker' && areaCode ? { pcnCode: areaCode } : {}),
+      ...(role === 'icb_commissioner' && areaCode ? { icbCode: areaCode } : {}),
     };
     const toProblems = (list: { field: string; message: string }[]): FormProblem[] =>
       list.map((p) => ({
@@ -116,6 +120,7 @@ function AdminContent() {
         `Invitation ${answer.emailStatus === 'sent' ? 'sent' : 'recorded (email failed)'} to ${answer.user.email}.`,
       );
       formElement.reset();
+      setScope(NO_SCOPE);
       await reload();
     } catch (error) {
       const list =
@@ -137,14 +142,6 @@ function AdminContent() {
   };
 
   const problemFor = (fieldId: string) => problems.find((p) => p.fieldId === fieldId)?.message;
-  const scopeLabel =
-    role === 'vcse_editor'
-      ? 'Organisation ids (optional)'
-      : role === 'link_worker'
-        ? 'PCN code'
-        : role === 'icb_commissioner'
-          ? 'ICB code'
-          : null;
 
   return (
     <>
@@ -275,7 +272,10 @@ function AdminContent() {
             id="invite-role"
             name="invite-role"
             value={role}
-            onChange={(e) => setRole(e.target.value as Role)}
+            onChange={(e) => {
+              setRole(e.target.value as Role);
+              setScope(NO_SCOPE);
+            }}
           >
             {ROLES.map((r) => (
               <option key={r} value={r}>
@@ -284,15 +284,13 @@ function AdminContent() {
             ))}
           </select>
         </div>
-        {scopeLabel && (
-          <TextInput
-            id="invite-scope"
-            label={scopeLabel}
-            hint={role === 'vcse_editor' ? 'Organisation ids the person may edit, separated by commas' : undefined}
-            inputClassName="nhsuk-input--width-30"
-            error={problemFor('invite-scope')}
-          />
-        )}
+        <InviteScopePicker
+          id="invite-scope"
+          role={role}
+          scope={scope}
+          onChange={setScope}
+          error={problemFor('invite-scope')}
+        />
         <button className="nhsuk-button" type="submit">
           Send invitation
         </button>

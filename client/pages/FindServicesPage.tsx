@@ -249,13 +249,13 @@ export function FindServicesPage() {
   return (
     <div className="signpost-find">
       <div className="nhsuk-grid-row">
-        <div className="nhsuk-grid-column-two-thirds">
+        <div className="nhsuk-grid-column-full">
           <PageHeading caption="For link workers">Find services</PageHeading>
-          <p className="nhsuk-lede-text">
+          <p className="nhsuk-lede-text signpost-find-lede">
             Find community and voluntary services near the person you are supporting, and see which ones can take people
             on now.
           </p>
-          <p className="nhsuk-body-s">
+          <p className="nhsuk-body-s signpost-find-privacy">
             Do not enter anything about the person: search by postcode only. Nothing you search for is saved with their
             details.
           </p>

@@ -20,6 +20,7 @@ import { PageHeading } from '../components/PageHeading';
 import { usePageTitle } from '../hooks/usePageTitle';
 import { useSession } from '../hooks/useSession';
 import { SIGN_IN_PATH } from '../journeys';
+import { indefiniteArticle } from '@shared/grammar';
 
 // Leaflet only loads with the map.
 const LocationPicker = lazy(() => import('../map/LocationPicker').then((m) => ({ default: m.LocationPicker })));
@@ -719,7 +720,7 @@ function Repeating({ form, path, itemName, empty, render }: RepeatingProps) {
         className="nhsuk-button nhsuk-button--secondary"
         onClick={() => form.set(path, [...items, { ...empty }])}
       >
-        Add {items.length ? 'another' : 'a'} {itemName.toLowerCase()}
+        Add {items.length ? 'another' : indefiniteArticle(itemName)} {itemName.toLowerCase()}
       </button>
     </div>
   );

@@ -265,9 +265,13 @@ describe('Find services in the browser', () => {
     const shortlisted = accepting.filter((f) => f.offset).slice(0, 2);
     expect(shortlisted).toHaveLength(2);
     for (const f of shortlisted) {
-      const toggle = cardOf(page, f.name).getByRole('button', { name: `Add ${f.name} to shortlist` });
-      await toggle.click();
-      await expect(toggle.getAttribute('aria-pressed')).resolves.toBe('true');
+      await cardOf(page, f.name)
+        .getByRole('button', { name: `Add ${f.name} to shortlist` })
+        .click();
+      // The button now says what it does: the card is on the shortlist and a second press removes it.
+      await cardOf(page, f.name)
+        .getByRole('button', { name: `On shortlist — remove ${f.name}` })
+        .waitFor();
     }
     await page.getByRole('heading', { name: 'Shortlist (2)' }).waitFor();
     const stored = await page.evaluate(() => sessionStorage.getItem('signpost:shortlist'));

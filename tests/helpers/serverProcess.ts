@@ -23,7 +23,16 @@ export function startServer(env: Record<string, string>): Started {
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '', LOG_LEVEL: 'info', REFERENCE_DATA: 'skip', HOST: '127.0.0.1', ...env },
+    // DEMO=off: a process test gets the demo only when it asks for it (DEMO=auto).
+    env: {
+      ...process.env,
+      NODE_OPTIONS: '',
+      LOG_LEVEL: 'info',
+      REFERENCE_DATA: 'skip',
+      HOST: '127.0.0.1',
+      DEMO: 'off',
+      ...env,
+    },
   });
   children.push(child);
   child.stdout!.on('data', (d) => (out += d));

@@ -76,16 +76,21 @@ export function ResultCard({
             className={`nhsuk-button nhsuk-button--secondary nhsuk-u-margin-bottom-0 signpost-shortlist-toggle${
               isShortlisted ? ' is-pressed' : ''
             }`}
-            aria-pressed={isShortlisted}
             onClick={() => onToggleShortlist(result)}
           >
-            {isShortlisted && (
-              <span className="signpost-shortlist-toggle__tick" aria-hidden="true">
-                ✓{' '}
-              </span>
+            {isShortlisted ? (
+              <>
+                <span className="signpost-shortlist-toggle__tick" aria-hidden="true">
+                  ✓{' '}
+                </span>
+                On shortlist — remove<span className="nhsuk-u-visually-hidden"> {result.name}</span>
+              </>
+            ) : (
+              <>
+                Add <span className="nhsuk-u-visually-hidden">{result.name} </span>
+                to shortlist
+              </>
             )}
-            Add <span className="nhsuk-u-visually-hidden">{result.name} </span>
-            to shortlist
           </button>
         </div>
       </article>

@@ -7,3 +7,4 @@ export * from './gaps';
 export * from './search';
 export * from './rateLimits';
 export * from './feeds';
+export * from './demo';

@@ -19,3 +19,5 @@ export { accountsRouter } from './routes';
 export { RESET_TOKEN_TTL_MS, INVITE_TOKEN_TTL_MS, SIGN_IN_FAILED_MESSAGE } from './domain';
 export * as signInThrottle from './throttle';
 export type { UserDto, AdminUserDto } from './presenter';
+export { presentUser } from './presenter';
+export { findUserWithOrgs } from './repository';

@@ -3,6 +3,7 @@
  * Every route the app registers is listed here; tests/api/openapi.test.ts compares the two both ways.
  */
 import { z } from 'zod';
+import { ROLES } from '../../../shared/roles';
 import {
   OpenAPIRegistry,
   OpenApiGeneratorV31,
@@ -114,6 +115,9 @@ const ClientConfig = z
     devOutbox: z
       .boolean()
       .meta({ description: 'Whether GET /api/dev/outbox is mounted (DEV_OUTBOX=on, never in production)' }),
+    demo: z
+      .boolean()
+      .meta({ description: 'Whether the demo is on (demo data loaded, DEMO not off, never in production)' }),
   })
   .meta({ id: 'ClientConfig' });
 const GeoJsonFeatureCollection = z
@@ -349,6 +353,22 @@ export const ENDPOINTS: Endpoint[] = [
 
   // Accounts
   ...tagged('Accounts', [
+    {
+      method: 'get',
+      path: '/api/demo',
+      summary: 'Whether the demo is on, and its one-click accounts (one per role)',
+      access: 'public',
+      ok: { description: '{on, accounts[]}' },
+    },
+    {
+      method: 'post',
+      path: '/api/demo/sign-in',
+      summary: 'One-click sign-in as the demo account of a role, only while the demo is on (never in production)',
+      access: 'public',
+      body: z.object({ role: z.enum(ROLES) }).strict(),
+      ok: { description: 'Signed in' },
+      problems: [404],
+    },
     {
       method: 'post',
       path: '/api/auth/sign-in',
