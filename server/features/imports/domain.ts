@@ -98,8 +98,8 @@ export interface ImportServicesArgs {
   actor: ImportActor;
   /** File name used in the report. Default `upload.csv`. */
   fileName?: string;
-  /** Called as rows are checked and written. */
-  onProgress?: (p: ImportProgress) => void;
+  /** Called as rows are checked and written; awaited (a job yields to the event loop there). */
+  onProgress?: (p: ImportProgress) => void | Promise<void>;
 }
 
 /** A row that passed validation and has a place. */
@@ -216,7 +216,7 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
 
   // 1. Map and validate each row.
   const valid: { line: number; row: ImportRow }[] = [];
-  parsed.records.forEach(({ fields, line }, i) => {
+  for (const [i, { fields, line }] of parsed.records.entries()) {
     const unsafe = fields.flatMap((cell, j) => {
       const reason = textProblem(cell, 'multi');
       const column = parsed.header[j] ?? `column ${j + 1}`;
@@ -234,8 +234,8 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
       if (result.success) valid.push({ line, row: result.data });
       else for (const issue of result.error.issues) reject(line, String(issue.path[0] ?? '(row)'), issue.message);
     }
-    if (i % 200 === 0) onProgress?.({ phase: 'validate', done: i, total: parsed.records.length });
-  });
+    if (i % 200 === 0) await onProgress?.({ phase: 'validate', done: i, total: parsed.records.length });
+  }
 
   // 2. Locate: a known postcode, else valid UK coordinates (already range-checked), else reject.
   const known = await repo.findPostcodes(db, [
@@ -326,7 +326,7 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
   report.rejected = rejectedLines.size;
   report.updated = toWrite.filter((g) => existing.has(g.sourceRef)).length;
   report.created = toWrite.length - report.updated;
-  onProgress?.({ phase: 'validate', done: parsed.records.length, total: parsed.records.length });
+  await onProgress?.({ phase: 'validate', done: parsed.records.length, total: parsed.records.length });
 
   if (dryRun || (report.rejected > 0 && !skipInvalid) || !toWrite.length) return report;
 
@@ -349,7 +349,7 @@ async function writeRows({
   existing: Map<string, repo.ExistingImport>;
   actor: ImportActor;
   report: ImportReport;
-  onProgress?: (p: ImportProgress) => void;
+  onProgress?: (p: ImportProgress) => void | Promise<void>;
 }) {
   const status = actor.role === 'admin' ? 'approved' : 'pending';
   const orgsNew: repo.OrganizationValues[] = [];
@@ -418,12 +418,12 @@ async function writeRows({
   await db.transaction(async (tx) => {
     await repo.insertOrganizations(tx, orgsNew);
     await repo.updateOrganizations(tx, orgsOld);
-    onProgress?.({ phase: 'write', done: Math.round(total / 3), total });
+    await onProgress?.({ phase: 'write', done: Math.round(total / 3), total });
     await repo.insertServices(tx, servicesNew);
     await repo.updateServices(tx, servicesOld);
     await repo.insertLocations(tx, locationsNew);
     await repo.updateLocations(tx, locationsOld);
-    onProgress?.({ phase: 'write', done: Math.round((2 * total) / 3), total });
+    await onProgress?.({ phase: 'write', done: Math.round((2 * total) / 3), total });
     await repo.insertServiceAtLocations(tx, links);
     await repo.insertServiceTaxonomy(tx, taxonomy);
     await repo.replaceOpeningTimes(tx, openingTimes, refreshedServices);
@@ -442,5 +442,5 @@ async function writeRows({
       },
     });
   });
-  onProgress?.({ phase: 'write', done: total, total });
+  await onProgress?.({ phase: 'write', done: total, total });
 }
