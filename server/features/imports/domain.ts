@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../../db';
 import { recordAudit } from '../accounts';
+import { deferSearchIndex, refreshSearchIndex } from '../search';
 import type { Role } from '../../../shared/roles';
 import { parsePostcodeQuery, postcodeKey } from '../../../shared/postcode';
 import { DIRECTORY_LIMITS } from '../../../shared/schemas/directory';
@@ -416,6 +417,7 @@ async function writeRows({
 
   const total = rows.length;
   await db.transaction(async (tx) => {
+    await deferSearchIndex(tx); // one set-based refresh at the end instead of one per written row
     await repo.insertOrganizations(tx, orgsNew);
     await repo.updateOrganizations(tx, orgsOld);
     await onProgress?.({ phase: 'write', done: Math.round(total / 3), total });
@@ -427,6 +429,10 @@ async function writeRows({
     await repo.insertServiceAtLocations(tx, links);
     await repo.insertServiceTaxonomy(tx, taxonomy);
     await repo.replaceOpeningTimes(tx, openingTimes, refreshedServices);
+    await refreshSearchIndex(
+      tx,
+      [...servicesNew, ...servicesOld].map((s) => s.id),
+    );
     await recordAudit(tx, {
       actorUserId: actor.userId,
       action: 'import.services',
