@@ -29,6 +29,8 @@ export interface ServicesCsvJobOptions {
 /** Options of an oruk-file job. */
 export interface OrukFileJobOptions {
   skipInvalid?: boolean;
+  /** Pages read from an API (the CLI reads a feed URL, then enqueues its services). */
+  pages?: number;
   /** Source name shown in the report. */
   file?: string;
 }
@@ -107,6 +109,7 @@ async function runOrukFile(ctx: JobContext): Promise<JobOutcome> {
     db: ctx.db,
     services,
     source: options.file || 'upload.json',
+    pages: options.pages ?? 0,
     skipInvalid: options.skipInvalid ?? false,
     actorUserId: ctx.createdBy,
   });

@@ -129,8 +129,8 @@ export interface JobWorker {
 
 /** Options of createJobWorker. */
 export interface JobWorkerOptions {
-  /** Database (its engine decides recovery and heartbeats). */
-  database: Database;
+  /** Database (its engine decides which running jobs recovery may fail). */
+  database: Pick<Database, 'db' | 'engine'>;
   /** Handlers by kind. */
   handlers: JobHandlers;
   /** Logger. */
@@ -172,15 +172,12 @@ export function createJobWorker(opts: JobWorkerOptions): JobWorker {
           .catch((err: unknown) => logger.warn({ err, job: job.id }, 'job progress not saved')),
       );
     };
-    const beat =
-      database.engine === 'postgres'
-        ? setInterval(() => {
-            repo
-              .heartbeat(db, job.id, id)
-              .catch((err: unknown) => logger.warn({ err, job: job.id }, 'job heartbeat failed'));
-          }, JOB_HEARTBEAT_MS)
-        : undefined;
-    beat?.unref();
+    // Only PostgreSQL reads heartbeats (embedded recovery fails every running job); on PGlite a beat during the
+    // job's transaction just waits for it, like progress writes.
+    const beat = setInterval(() => {
+      repo.heartbeat(db, job.id, id).catch((err: unknown) => logger.warn({ err, job: job.id }, 'job heartbeat failed'));
+    }, JOB_HEARTBEAT_MS);
+    beat.unref();
     let outcome: { status: 'succeeded' | 'failed'; result: Record<string, unknown> | null; error: string | null };
     try {
       if (!handler) throw new JobInputError(`no handler for jobs of kind ${job.kind}`);
@@ -214,7 +211,7 @@ export function createJobWorker(opts: JobWorkerOptions): JobWorker {
         error: err instanceof JobInputError ? message : `failed: ${message}`,
       };
     } finally {
-      if (beat) clearInterval(beat);
+      clearInterval(beat);
     }
     await writes;
     try {
