@@ -8,7 +8,6 @@ export type JobRow = Omit<typeof schema.jobs.$inferSelect, 'input'>;
 /** A claimed job, with its input. */
 export type ClaimedJob = typeof schema.jobs.$inferSelect;
 
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
 const { input: _input, ...withoutInput } = getTableColumns(schema.jobs);
 
 /** Adds a queued job; returns its row (without input). */
