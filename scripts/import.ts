@@ -1,5 +1,7 @@
 /**
- * npm run import -- <subcommand> …: bulk imports into the directory. Subcommands:
+ * npm run import -- <subcommand> …: bulk imports into the directory, through the same background-job code as the
+ * admin API (a job is enqueued, then run at once in this process; it is listed with the others on the admin page).
+ * A progress bar on a terminal, else a log line every 10 %. Subcommands:
  *   services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
  *   oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
  *     [--modified-after ISO_DATE]
@@ -11,20 +13,24 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../server/config';
-import { openDatabase, type Db } from '../server/db';
+import { openDatabase, type Db, type Engine } from '../server/db';
+import { createLogger } from '../server/logger';
 import {
   IMPORT_FIELDS,
   PRESET_NAMES,
   importServicesCsv,
   importOrukFeed,
   loadCrosswalk,
+  importJobHandlers,
   OrukSourceError,
   parseMapOption,
   resolveMapping,
+  SERVICES_CSV_JOB,
   type ImportReport,
   type OrukImportReport,
   type Crosswalk,
 } from '../server/features/imports';
+import { createJobWorker, enqueueJob, findJob, type JobProgress } from '../server/features/jobs';
 
 const USAGE = `Usage: npm run import -- services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
        npm run import -- oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
@@ -39,8 +45,50 @@ interface Output {
   out: (text: string) => void;
   /** Standard error. */
   err: (text: string) => void;
-  /** Whether to draw a progress bar (a TTY). Default false. */
-  progress?: boolean;
+  /** A progress bar (true: a TTY), a line to `err` every 10 % ('log'), or nothing (false, the default). */
+  progress?: boolean | 'log';
+  /** Engine of `db` (the job's heartbeat and recovery); default postgres. */
+  engine?: Engine;
+}
+
+/**
+ * Enqueues a job and runs it now in this process, through the same handlers as the server's worker; draws progress.
+ * Returns the finished job's result and error.
+ */
+async function runJobInline(
+  db: Db,
+  engine: Engine,
+  job: { kind: string; input: Uint8Array; inputType: string; options: Record<string, unknown> },
+  progress: Output['progress'],
+  err: Output['err'],
+): Promise<{ result: Record<string, unknown> | null; error: string | null }> {
+  const bar =
+    progress === true ? new SingleBar({ format: ' {phase} [{bar}] {percentage}%' }, Presets.shades_classic) : undefined;
+  let lastTenth = -1;
+  const onProgress = (_id: string, p: JobProgress) => {
+    if (bar) {
+      if (lastTenth < 0) bar.start(100, 0, { phase: p.phase.padEnd(8) });
+      lastTenth = 0;
+      bar.update(p.percent, { phase: p.phase.padEnd(8) });
+    } else if (progress === 'log' && Math.floor(p.percent / 10) > lastTenth) {
+      lastTenth = Math.floor(p.percent / 10);
+      err(`import: ${lastTenth * 10}% (${p.phase} ${p.done}/${p.total})\n`);
+    }
+  };
+  const worker = createJobWorker({
+    database: { db, engine },
+    handlers: importJobHandlers(),
+    logger: createLogger('silent'),
+    onProgress,
+  });
+  const queued = await enqueueJob(db, { ...job, createdBy: null });
+  try {
+    await worker.runNow(queued.id);
+  } finally {
+    bar?.stop();
+  }
+  const done = await findJob(db, queued.id);
+  return { result: done?.result ?? null, error: done?.error ?? null };
 }
 
 /** Options of `services` read from the command line. */
@@ -101,6 +149,7 @@ export async function runServicesCommand({
   out,
   err,
   progress = false,
+  engine = 'postgres',
 }: { db: Db; argv: string[] } & Output): Promise<number> {
   let opts: ServicesOptions;
   let resolved;
@@ -118,33 +167,43 @@ export async function runServicesCommand({
     err(`Cannot read ${opts.file}: ${(e as Error).message}\n`);
     return 2;
   }
-  const bar = progress
-    ? new SingleBar({ format: ' {phase} [{bar}] {percentage}% {value}/{total}' }, Presets.shades_classic)
-    : undefined;
-  let phase = '';
   const started = Date.now();
   let report: ImportReport;
-  try {
+  if (opts.dryRun) {
+    // A dry run is a preview: checked at once, no job.
     report = await importServicesCsv({
       db,
       csvText,
       ...resolved,
-      dryRun: opts.dryRun,
+      dryRun: true,
       skipInvalid: opts.skipInvalid,
       actor: { userId: null, role: 'admin' },
       fileName: path.basename(opts.file),
-      onProgress: (p) => {
-        if (!bar) return;
-        if (p.phase !== phase) {
-          if (phase) bar.stop();
-          phase = p.phase;
-          bar.start(p.total, p.done, { phase: p.phase.padEnd(8) });
-        }
-        bar.update(p.done);
-      },
     });
-  } finally {
-    bar?.stop();
+  } else {
+    const { result, error } = await runJobInline(
+      db,
+      engine,
+      {
+        kind: SERVICES_CSV_JOB,
+        input: Buffer.from(csvText, 'utf8'),
+        inputType: 'text/csv',
+        options: {
+          ...(opts.preset ? { preset: opts.preset } : {}),
+          ...(opts.map ? { map: opts.map } : {}),
+          skipInvalid: opts.skipInvalid,
+          file: path.basename(opts.file),
+          role: 'admin',
+        },
+      },
+      progress,
+      err,
+    );
+    if (!result) {
+      err(`Import failed: ${error ?? 'unknown error'}\n`);
+      return 1;
+    }
+    report = result as unknown as ImportReport;
   }
   out(formatReport(report, opts.file));
   out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
@@ -231,6 +290,8 @@ export async function runOrukCommand({
     } catch (e) {
       throw new OrukSourceError(`Cannot read the crosswalk ${crosswalkFile}: ${(e as Error).message}`);
     }
+    // Read and applied here, in one transaction (a feed URL is read page by page first); not queued as a job: the
+    // options (crosswalk, source name, partial reads) and the document's organisations stay with the import.
     report = await importOrukFeed({
       db,
       source,
@@ -271,8 +332,9 @@ async function main() {
       argv: rest,
       out: (t) => process.stdout.write(t),
       err: (t) => process.stderr.write(t),
-      progress: process.stdout.isTTY,
+      progress: process.stdout.isTTY ? true : 'log',
       outboundAllow: config.outboundAllow,
+      engine: database.engine,
     });
   } finally {
     await database.close();

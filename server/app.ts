@@ -14,8 +14,9 @@ import { healthRouter } from './features/health';
 import { areasRouter } from './features/areas';
 import { directoryRouter } from './features/directory';
 import { searchRouter } from './features/search';
-import { importsRouter } from './features/imports';
+import { importJobHandlers, importsRouter, ORUK_IMPORT_PATH } from './features/imports';
 import { feedsRouter } from './features/feeds';
+import { createJobWorker, jobsRouter, type JobWorker } from './features/jobs';
 import { demandRouter } from './features/demand';
 import { orukRouter } from './features/oruk';
 import { gapsRouter } from './features/gaps';
@@ -46,6 +47,11 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Services per batch of the whole-directory exports; default 500. Tests use a small one to exercise several. */
   exportBatchSize?: number;
+  /**
+   * The background-job worker (server/index.ts starts it: recovery and polling, and stops it on shutdown). Absent: the
+   * app makes one that is never started, so jobs run when an enqueue kicks it (tests).
+   */
+  jobs?: JobWorker;
 }
 
 /** What the process is doing at start-up, for /readyz and the client banner. */
@@ -125,7 +131,9 @@ export function createApp(deps: AppDeps): Express {
       onStoreError: 'allow',
     }),
   );
-  app.use(express.json({ limit: JSON_BODY_LIMIT }));
+  const json = express.json({ limit: JSON_BODY_LIMIT });
+  // The ORUK file import reads its own (larger) JSON body as bytes.
+  app.use((req, res, next) => (req.path === ORUK_IMPORT_PATH ? next() : json(req, res, next)));
   app.use(rejectUnsafeInput);
   app.use(sessionMiddleware(deps.database.db));
   app.use(csrfProtection);
@@ -146,7 +154,10 @@ export function createApp(deps: AppDeps): Express {
   // Before the directory: its /api/services/:id would otherwise swallow /api/services/search and /map.
   app.use(searchRouter(deps));
   app.use(directoryRouter(deps));
-  app.use(importsRouter(deps));
+  const jobs =
+    deps.jobs ?? createJobWorker({ database: deps.database, handlers: importJobHandlers(), logger: deps.logger });
+  app.use(importsRouter(deps, jobs));
+  app.use(jobsRouter(deps, jobs));
   app.use(feedsRouter(deps));
   app.use(demandRouter(deps));
   app.use(orukRouter(deps));

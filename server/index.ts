@@ -16,6 +16,8 @@ import {
   demoEverLoaded,
   seedDemo,
 } from './features/demo';
+import { importJobHandlers } from './features/imports';
+import { createJobWorker } from './features/jobs';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -97,7 +99,10 @@ async function main(): Promise<void> {
       logger.error({ err }, 'the demo did not load; Signpost runs without it'),
     );
   }
-  const app = createApp({ config, logger, database, startupStatus });
+  // Background jobs (imports): jobs left running by a dead process are marked failed, then queued ones are run.
+  const jobs = createJobWorker({ database, handlers: importJobHandlers(), logger });
+  await jobs.start();
+  const app = createApp({ config, logger, database, startupStatus, jobs });
   const server: Server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -175,8 +180,10 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      database
-        .close()
+      // A job still running after the grace is left to the next start's recovery (nothing of it is applied).
+      jobs
+        .stop(SHUTDOWN_GRACE_MS)
+        .then(() => database.close())
         .then(() => {
           logger.info('database closed; bye');
           process.exit(0);

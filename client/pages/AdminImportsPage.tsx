@@ -1,5 +1,8 @@
-/** Route `/admin/imports`: upload a CSV of services with a preset, check it or import it, and read the report (admins only). */
-import { useState, type FormEvent } from 'react';
+/**
+ * Route `/admin/imports`: upload a CSV of services with a preset, check it (at once) or import it (a background job
+ * whose live progress is shown), read the report, and see past imports (admins only).
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../api/client';
 import { CheckboxItem } from '../components/CheckboxItem';
@@ -8,6 +11,8 @@ import { PageHeading } from '../components/PageHeading';
 import { useSession } from '../hooks/useSession';
 import { TableHead } from '../components/TableHead';
 import { AdminOnly } from '../components/AdminOnly';
+import { JobProgress } from '../components/JobProgress';
+import { listJobs, startCsvImport, type JobJson } from '../api/jobs';
 
 /** The built-in presets of server/features/imports/presets.ts. */
 const PRESETS = ['trafford-charities', 'gm-food-banks', 'trafford-mental-health', 'trafford-sports-clubs'] as const;
@@ -55,6 +60,25 @@ function ImportsContent() {
   const [problems, setProblems] = useState<FormProblem[]>([]);
   const [uploading, setUploading] = useState(false);
   const [report, setReport] = useState<ImportReport | null>(null);
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [jobs, setJobs] = useState<JobJson[] | null>(null);
+
+  const refreshJobs = useCallback(() => {
+    listJobs()
+      .then(setJobs)
+      .catch(() => setJobs((current) => current ?? []));
+  }, []);
+  useEffect(refreshJobs, [refreshJobs]);
+
+  const onJobDone = useCallback(
+    (job: JobJson) => {
+      setJobId(null);
+      if (isReport(job.result)) setReport(job.result);
+      else setProblems([{ fieldId: 'import-file', message: job.error ?? 'The import failed' }]);
+      refreshJobs();
+    },
+    [refreshJobs],
+  );
 
   const handleSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -69,6 +93,7 @@ function ImportsContent() {
     }
     setProblems([]);
     setReport(null);
+    setJobId(null);
     setUploading(true);
     try {
       const csv = await file.text();
@@ -82,29 +107,18 @@ function ImportsContent() {
         skipInvalid: String(skipInvalid),
         file: file.name.slice(0, 200),
       });
-      const headers: Record<string, string> = { 'Content-Type': 'text/csv', Accept: 'application/json' };
-      if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
-      let response: Response;
-      try {
-        response = await fetch(`/api/admin/imports/services?${params}`, {
-          method: 'POST',
-          headers,
-          body: csv,
-          credentials: 'same-origin',
-          cache: 'no-store',
-        });
-      } catch {
-        throw new ApiError({
-          status: 0,
-          code: 'network_error',
-          detail: 'Could not reach Signpost. Check your connection and try again.',
-        });
-      }
-      const body: unknown = await response.json().catch(() => undefined);
-      if (isReport(body)) {
-        setReport(body);
+      const answer = await startCsvImport(csv, params, csrfToken ?? undefined);
+      if (answer.kind === 'job') {
+        setJobId(answer.job.id);
+        refreshJobs();
         return;
       }
+      if (answer.kind === 'report' && isReport(answer.report)) {
+        setReport(answer.report);
+        return;
+      }
+      const body = answer.kind === 'problem' ? answer.body : undefined;
+      const response = { status: answer.status };
       const problem = (body ?? {}) as { detail?: string; errors?: { field?: string; message?: string }[] };
       const fieldProblems = (problem.errors ?? []).map((p) => ({
         fieldId: FIELD_IDS[p.field ?? ''] ?? 'import-file',
@@ -185,7 +199,12 @@ function ImportsContent() {
             </div>
           </fieldset>
         </div>
-        <button className="nhsuk-button" type="submit" disabled={uploading} aria-disabled={uploading || undefined}>
+        <button
+          className="nhsuk-button"
+          type="submit"
+          disabled={uploading || jobId !== null}
+          aria-disabled={uploading || jobId !== null || undefined}
+        >
           Upload
         </button>
       </form>
@@ -194,9 +213,10 @@ function ImportsContent() {
         {uploading && (
           <div className="signpost-progress">
             <progress className="signpost-progress__bar" aria-label="Uploading and checking the file" />
-            <p className="nhsuk-body">Uploading and checking the file…</p>
+            <p className="nhsuk-body">Uploading the file…</p>
           </div>
         )}
+        {jobId && <JobProgress jobId={jobId} onDone={onJobDone} />}
         {report && (
           <div className={failed ? 'nhsuk-warning-callout' : 'nhsuk-inset-text signpost-success'}>
             {failed ? (
@@ -254,6 +274,63 @@ function ImportsContent() {
             </table>
           )}
         </>
+      )}
+
+      <PastImports jobs={jobs} />
+    </>
+  );
+}
+
+const STATUS: Record<JobJson['status'], string> = {
+  queued: 'Waiting',
+  running: 'Running',
+  succeeded: 'Imported',
+  failed: 'Not imported',
+};
+
+/** The latest imports: status, when, counts, and the rejected rows as a CSV download. */
+function PastImports({ jobs }: { jobs: JobJson[] | null }) {
+  if (jobs === null) return null;
+  return (
+    <>
+      <h2 className="nhsuk-heading-m nhsuk-u-margin-top-6">Past imports</h2>
+      {jobs.length === 0 ? (
+        <p>No imports yet.</p>
+      ) : (
+        <table className="nhsuk-table-responsive">
+          <caption className="nhsuk-table__caption nhsuk-u-visually-hidden">Past imports</caption>
+          <TableHead columns={['File', 'Started', 'Status', 'Rows', 'Created', 'Updated', 'Warnings', 'Rejected']} />
+          <tbody className="nhsuk-table__body">
+            {jobs.map((job) => (
+              <tr key={job.id} className="nhsuk-table__row">
+                <td className="nhsuk-table__cell">{job.file ?? job.kind}</td>
+                <td className="nhsuk-table__cell">
+                  {new Date(job.createdAt).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' })}
+                </td>
+                <td className="nhsuk-table__cell">
+                  {STATUS[job.status]}
+                  {job.status === 'running' ? ` (${job.progress.percent}%)` : ''}
+                </td>
+                <td className="nhsuk-table__cell">{job.summary?.rows ?? '–'}</td>
+                <td className="nhsuk-table__cell">{job.summary?.created ?? '–'}</td>
+                <td className="nhsuk-table__cell">{job.summary?.updated ?? '–'}</td>
+                <td className="nhsuk-table__cell">{job.summary?.warnings ?? '–'}</td>
+                <td className="nhsuk-table__cell">
+                  {job.summary?.rejected ?? '–'}
+                  {job.summary && (job.summary.rejected || job.summary.warnings || job.summary.skipped) ? (
+                    <>
+                      {' '}
+                      <a href={job.problemsUrl} download>
+                        Download problems
+                        <span className="nhsuk-u-visually-hidden"> of {job.file ?? 'this import'}</span> (CSV)
+                      </a>
+                    </>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </>
   );

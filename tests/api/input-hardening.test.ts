@@ -10,7 +10,7 @@ import * as fx from '../helpers/referenceFixture';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { signedInAs, type AuthHeaders } from '../helpers/auth';
 import { countRows, createOrganization, seedGeography, serviceBody, snapshotDirectory } from '../helpers/directory';
-import { CLEAN_CSV, TEST_MAP } from '../helpers/imports';
+import { CLEAN_CSV, TEST_MAP, importCsvAndWait } from '../helpers/imports';
 import { MAX_INPUT_DEPTH } from '../../server/middleware/safeInput';
 
 let t: TestApp;
@@ -195,19 +195,14 @@ describe('control characters in query strings and paths', () => {
 });
 
 describe('control characters in CSV import cells', () => {
-  it('when a cell holds a NUL, then 422 naming the line and column, and nothing is written', async () => {
+  it('when a cell holds a NUL, then the import job fails naming the line and column, and nothing is written', async () => {
     const before = await snapshotDirectory(t.database.db);
     const lines = CLEAN_CSV.split('\n');
     lines[2] = lines[2]!.replace('Emergency food parcels', 'Emergency food\u0000parcels');
-    const res = await request(t.app)
-      .post('/api/admin/imports/services')
-      .query({ map: TEST_MAP })
-      .set(admin)
-      .set('Content-Type', 'text/csv')
-      .send(lines.join('\n'));
-    expect(res.status).toBe(422);
-    expect(res.body).toMatchObject({ written: false, rejected: 1 });
-    expect(res.body.problems).toEqual([
+    const job = await importCsvAndWait(t.app, admin, lines.join('\n'), { map: TEST_MAP });
+    expect(job.status).toBe('failed');
+    expect(job.result).toMatchObject({ written: false, rejected: 1 });
+    expect(job.result.problems).toEqual([
       { line: 3, field: 'description', column: 'About', reason: 'must not contain control characters' },
     ]);
     expect(await snapshotDirectory(t.database.db)).toEqual(before);

@@ -1,5 +1,6 @@
 /** GET /api/services/search: where, filters, capacity and freshness ranking, remote services, pagination, visibility. */
 import request from 'supertest';
+import { importCsvAndWait } from '../helpers/imports';
 import { sql } from 'drizzle-orm';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { signedInAs, type AuthHeaders } from '../helpers/auth';
@@ -551,15 +552,10 @@ describe('every write path keeps search current', () => {
       'Org,Service,About,Postcode,Codes,Ref',
       'Imported Trust,Imported food bank,Emergency food parcels,M13 9PL,food,IMP1',
     ].join('\n');
-    const res = await request(t.app)
-      .post('/api/admin/imports/services')
-      .query({
-        map: 'Org=organization_name,Service=service_name,About=description,Postcode=postcode,Codes=taxonomy,Ref=ref',
-      })
-      .set(admin)
-      .set('Content-Type', 'text/csv')
-      .send(csv);
-    expect(res.status).toBe(200);
+    const job = await importCsvAndWait(t.app, admin, csv, {
+      map: 'Org=organization_name,Service=service_name,About=description,Postcode=postcode,Codes=taxonomy,Ref=ref',
+    });
+    expect(job.status).toBe('succeeded');
     const found = await search({ postcode: 'M13 9PL', category: 'food' });
     expect(names(found)).toEqual(['Imported food bank']);
     expect(found.results[0]!.organization.name).toBe('Imported Trust');

@@ -1,6 +1,56 @@
-/** Test inputs for the bulk CSV import: fixture postcodes, a clean CSV, a messy CSV and the mapping both use. */
+/** Test inputs for the bulk CSV import (fixture postcodes, a clean CSV, a messy CSV and their mapping) and waiting for import jobs. */
+import request from 'supertest';
+import type { Express } from 'express';
 import { schema, type Db } from '../../server/db';
+import type { AuthHeaders } from './auth';
 import * as fx from './referenceFixture';
+
+/** A job as GET /api/admin/jobs/:id shows it (the fields tests read). */
+export interface JobJson {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: { phase: string; done: number; total: number; percent: number };
+  summary: {
+    rows: number;
+    created: number;
+    updated: number;
+    skipped: number;
+    rejected: number;
+    warnings: number;
+  } | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  result: any;
+  error: string | null;
+}
+
+/** Polls GET /api/admin/jobs/:id until the job has finished (succeeded or failed); returns it. */
+export async function waitForJob(app: Express | string, headers: AuthHeaders, id: string): Promise<JobJson> {
+  for (;;) {
+    const res = await request(app).get(`/api/admin/jobs/${id}`).set(headers);
+    if (res.status !== 200) throw new Error(`GET job ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+    const job = res.body.job as JobJson;
+    if (job.status === 'succeeded' || job.status === 'failed') return job;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** POSTs a CSV to the services import, expects 202 and waits for the job; returns the finished job. */
+export async function importCsvAndWait(
+  app: Express | string,
+  headers: AuthHeaders,
+  csv: string,
+  query: Record<string, string>,
+): Promise<JobJson> {
+  const res = await request(app)
+    .post('/api/admin/imports/services')
+    .query(query)
+    .set(headers)
+    .set('Content-Type', 'text/csv')
+    .send(csv);
+  if (res.status !== 202) throw new Error(`import: expected 202, got ${res.status} ${JSON.stringify(res.body)}`);
+  return waitForJob(app, headers, res.body.job.id as string);
+}
 
 /** Inserts the reference fixture's full postcodes (M13 9PL, M13 9WL, M1 1AA, SK4 1AA, NPT 1AA). */
 export async function insertFixturePostcodes(db: Db): Promise<void> {

@@ -128,4 +128,36 @@ describe('npm run import -- services', () => {
       expect(await countRows(database.db, 'organizations')).toBe(before);
     },
   );
+
+  it('when a file is imported off a terminal, then it runs as a job (listed with the others) and logs progress every 10 %', async () => {
+    const file = writeCsv(
+      'job.csv',
+      CLEAN_CSV.replace(/A1|B2|C3/g, (ref) => `JOB-${ref}`).replace(/^(Alpha|Beta|Gamma)/gm, 'Job $1'),
+    );
+    let err = '';
+    const code = await runServicesCommand({
+      db: database.db,
+      argv: [file, '--map', TEST_MAP],
+      out: () => undefined,
+      err: (s) => (err += s),
+      progress: 'log',
+      engine: database.engine,
+    });
+    expect(code).toBe(0);
+    const lines = err.trim().split('\n');
+    expect(lines.every((l) => /^import: (100|[1-9]?0)% \(\w+ \d+\/\d+\)$/.test(l))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^import: 100% \(write 3\/3\)$/);
+    const jobs = await query<{ kind: string; status: string; created_by: string | null; options: { file: string } }>(
+      database.db,
+      sql`select kind, status, created_by, options from jobs where options->>'file' = 'job.csv'`,
+    );
+    expect(jobs).toEqual([
+      {
+        kind: 'services-csv',
+        status: 'succeeded',
+        created_by: null,
+        options: expect.objectContaining({ file: 'job.csv' }),
+      },
+    ]);
+  });
 });

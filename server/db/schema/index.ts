@@ -8,3 +8,4 @@ export * from './search';
 export * from './rateLimits';
 export * from './feeds';
 export * from './demo';
+export * from './jobs';

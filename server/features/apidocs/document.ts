@@ -133,6 +133,13 @@ const ImportQuery = z.object({
   skipInvalid: z.enum(['true', 'false', '1', '0']).optional(),
   file: z.string().max(200).optional().meta({ description: 'Original file name, for the report' }),
 });
+const OrukImportQuery = z.object({
+  skipInvalid: z.enum(['true', 'false', '1', '0']).optional(),
+  file: z.string().max(200).optional().meta({ description: 'Original file name, for the report' }),
+});
+const JobListQuery = z.object({
+  limit: z.int().min(1).max(200).optional().meta({ description: 'How many of the latest jobs (default 50)' }),
+});
 const OrukList = z
   .object({
     total_items: z.int(),
@@ -713,8 +720,52 @@ export const ENDPOINTS: Endpoint[] = [
       access: 'admin',
       query: ImportQuery,
       body: { mediaType: 'text/csv', description: 'The CSV file, header row first' },
-      ok: { description: 'Import report' },
+      ok: {
+        status: 202,
+        description:
+          'A background import job `{ job }`, its URL in Location (/api/admin/jobs/{id}); with dryRun=true, 200 (or 422 when rows are bad) and the report at once',
+      },
+      problems: [413, 415, 422],
+    },
+    {
+      method: 'post',
+      path: '/api/admin/imports/oruk',
+      summary: 'Import services from an ORUK 3.0 JSON document (admin), as a background job',
+      access: 'admin',
+      query: OrukImportQuery,
+      body: {
+        mediaType: 'application/json',
+        description:
+          'A list response, an array of services, one service, or an organisation with its services (up to 50 MB)',
+      },
+      ok: { status: 202, description: 'The queued job `{ job }`, its URL in Location (/api/admin/jobs/{id})' },
       problems: [413, 415],
+    },
+    {
+      method: 'get',
+      path: '/api/admin/jobs',
+      summary: 'The latest background jobs (imports), newest first, with their counts (admin)',
+      access: 'admin',
+      query: JobListQuery,
+      ok: { description: '`{ jobs }`: status, progress with percent, summary counts, error' },
+    },
+    {
+      method: 'get',
+      path: '/api/admin/jobs/{id}',
+      summary: 'One background job: status, live progress with percent, the import report, error (admin)',
+      access: 'admin',
+      params: IdParams,
+      ok: { description: '`{ job }`' },
+      problems: [404],
+    },
+    {
+      method: 'get',
+      path: '/api/admin/jobs/{id}/problems.csv',
+      summary: "A job's rejected rows, skipped rows and warnings as CSV: type, row, column, field, reason (admin)",
+      access: 'admin',
+      params: IdParams,
+      ok: { description: 'CSV', mediaType: 'text/csv' },
+      problems: [404],
     },
   ]),
 

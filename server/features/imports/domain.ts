@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../../db';
 import { recordAudit } from '../accounts';
+import { deferSearchIndex, refreshSearchIndex } from '../search';
 import type { Role } from '../../../shared/roles';
 import { parsePostcodeQuery, postcodeKey } from '../../../shared/postcode';
 import { DIRECTORY_LIMITS } from '../../../shared/schemas/directory';
@@ -98,8 +99,8 @@ export interface ImportServicesArgs {
   actor: ImportActor;
   /** File name used in the report. Default `upload.csv`. */
   fileName?: string;
-  /** Called as rows are checked and written. */
-  onProgress?: (p: ImportProgress) => void;
+  /** Called as rows are checked and written; awaited (a job yields to the event loop there). */
+  onProgress?: (p: ImportProgress) => void | Promise<void>;
 }
 
 /** A row that passed validation and has a place. */
@@ -216,7 +217,7 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
 
   // 1. Map and validate each row.
   const valid: { line: number; row: ImportRow }[] = [];
-  parsed.records.forEach(({ fields, line }, i) => {
+  for (const [i, { fields, line }] of parsed.records.entries()) {
     const unsafe = fields.flatMap((cell, j) => {
       const reason = textProblem(cell, 'multi');
       const column = parsed.header[j] ?? `column ${j + 1}`;
@@ -234,8 +235,8 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
       if (result.success) valid.push({ line, row: result.data });
       else for (const issue of result.error.issues) reject(line, String(issue.path[0] ?? '(row)'), issue.message);
     }
-    if (i % 200 === 0) onProgress?.({ phase: 'validate', done: i, total: parsed.records.length });
-  });
+    if (i % 200 === 0) await onProgress?.({ phase: 'validate', done: i, total: parsed.records.length });
+  }
 
   // 2. Locate: a known postcode, else valid UK coordinates (already range-checked), else reject.
   const known = await repo.findPostcodes(db, [
@@ -326,7 +327,7 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
   report.rejected = rejectedLines.size;
   report.updated = toWrite.filter((g) => existing.has(g.sourceRef)).length;
   report.created = toWrite.length - report.updated;
-  onProgress?.({ phase: 'validate', done: parsed.records.length, total: parsed.records.length });
+  await onProgress?.({ phase: 'validate', done: parsed.records.length, total: parsed.records.length });
 
   if (dryRun || (report.rejected > 0 && !skipInvalid) || !toWrite.length) return report;
 
@@ -349,7 +350,7 @@ async function writeRows({
   existing: Map<string, repo.ExistingImport>;
   actor: ImportActor;
   report: ImportReport;
-  onProgress?: (p: ImportProgress) => void;
+  onProgress?: (p: ImportProgress) => void | Promise<void>;
 }) {
   const status = actor.role === 'admin' ? 'approved' : 'pending';
   const orgsNew: repo.OrganizationValues[] = [];
@@ -416,17 +417,22 @@ async function writeRows({
 
   const total = rows.length;
   await db.transaction(async (tx) => {
+    await deferSearchIndex(tx); // one set-based refresh at the end instead of one per written row
     await repo.insertOrganizations(tx, orgsNew);
     await repo.updateOrganizations(tx, orgsOld);
-    onProgress?.({ phase: 'write', done: Math.round(total / 3), total });
+    await onProgress?.({ phase: 'write', done: Math.round(total / 3), total });
     await repo.insertServices(tx, servicesNew);
     await repo.updateServices(tx, servicesOld);
     await repo.insertLocations(tx, locationsNew);
     await repo.updateLocations(tx, locationsOld);
-    onProgress?.({ phase: 'write', done: Math.round((2 * total) / 3), total });
+    await onProgress?.({ phase: 'write', done: Math.round((2 * total) / 3), total });
     await repo.insertServiceAtLocations(tx, links);
     await repo.insertServiceTaxonomy(tx, taxonomy);
     await repo.replaceOpeningTimes(tx, openingTimes, refreshedServices);
+    await refreshSearchIndex(
+      tx,
+      [...servicesNew, ...servicesOld].map((s) => s.id),
+    );
     await recordAudit(tx, {
       actorUserId: actor.userId,
       action: 'import.services',
@@ -442,5 +448,5 @@ async function writeRows({
       },
     });
   });
-  onProgress?.({ phase: 'write', done: total, total });
+  await onProgress?.({ phase: 'write', done: total, total });
 }

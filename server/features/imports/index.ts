@@ -20,7 +20,17 @@ export {
   type Preset,
   type ImportDefaults,
 } from './presets';
-export { importsRouter, IMPORT_BODY_LIMIT } from './routes';
+export { importsRouter, IMPORT_BODY_LIMIT, ORUK_IMPORT_BODY_LIMIT, ORUK_IMPORT_PATH } from './routes';
+export {
+  importJobHandlers,
+  mappingOf,
+  orukServicesOf,
+  csvPercent,
+  SERVICES_CSV_JOB,
+  ORUK_FILE_JOB,
+  type ServicesCsvJobOptions,
+  type OrukFileJobOptions,
+} from './jobs';
 export {
   importOrukFeed,
   importOrukServices,
