@@ -15,8 +15,8 @@ import { areasRouter } from './features/areas';
 import { directoryRouter } from './features/directory';
 import { searchRouter } from './features/search';
 import { importJobHandlers, importsRouter, ORUK_IMPORT_PATH } from './features/imports';
-import { feedsRouter } from './features/feeds';
-import { createJobWorker, jobsRouter, type JobWorker } from './features/jobs';
+import { createJobWorker, jobsRouter, type JobHandlers, type JobWorker } from './features/jobs';
+import { feedJobHandlers, feedsRouter } from './features/feeds';
 import { demandRouter } from './features/demand';
 import { orukRouter } from './features/oruk';
 import { gapsRouter } from './features/gaps';
@@ -77,6 +77,11 @@ export function tileSources(tileUrl: string): string[] {
   if (!match) return [];
   // "{s}.tile.example.org" templates rotate subdomains: allow them all.
   return [`${match[1]}://${match[2]!.replace('{s}', '*')}`];
+}
+
+/** Every kind of background job the app runs: imports (file, spreadsheet) and feed syncs. */
+export function jobHandlers(config: Config): JobHandlers {
+  return { ...importJobHandlers(), ...feedJobHandlers({ outboundAllow: config.outboundAllow }) };
 }
 
 /** Builds the Express application. */
@@ -155,10 +160,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(searchRouter(deps));
   app.use(directoryRouter(deps));
   const jobs =
-    deps.jobs ?? createJobWorker({ database: deps.database, handlers: importJobHandlers(), logger: deps.logger });
+    deps.jobs ?? createJobWorker({ database: deps.database, handlers: jobHandlers(deps.config), logger: deps.logger });
   app.use(importsRouter(deps, jobs));
   app.use(jobsRouter(deps, jobs));
-  app.use(feedsRouter(deps));
+  app.use(feedsRouter(deps, jobs));
   app.use(demandRouter(deps));
   app.use(orukRouter(deps));
   app.use(gapsRouter(deps));

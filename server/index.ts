@@ -4,7 +4,7 @@ import { loadConfig, ConfigError } from './config';
 import { createLogger } from './logger';
 import { sql } from 'drizzle-orm';
 import { openDatabase, DataDirLockedError, query, type Database } from './db';
-import { createApp, type StartupStatus } from './app';
+import { createApp, jobHandlers, type StartupStatus } from './app';
 import { importReferenceData, referenceDatasetStates } from './features/areas';
 import { createMailer } from './features/email';
 import { scheduleCapacityNudges } from './features/nudges';
@@ -16,7 +16,7 @@ import {
   demoEverLoaded,
   seedDemo,
 } from './features/demo';
-import { importJobHandlers } from './features/imports';
+import { startFeedScheduler } from './features/feeds';
 import { createJobWorker } from './features/jobs';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     );
   }
   // Background jobs (imports): jobs left running by a dead process are marked failed, then queued ones are run.
-  const jobs = createJobWorker({ database, handlers: importJobHandlers(), logger });
+  const jobs = createJobWorker({ database, handlers: jobHandlers(config), logger });
   await jobs.start();
   const app = createApp({ config, logger, database, startupStatus, jobs });
   const server: Server = app.listen(config.port, config.host);
@@ -118,7 +118,15 @@ async function main(): Promise<void> {
       : `Signpost ready on http://localhost:${port} in ${seconds} s`,
   );
 
-  if (!needsReference) void warmAreaCaches(config.host, port);
+  // Registered ORUK feeds are synced on their schedules once England's reference data is there (places need it).
+  let stopFeeds = () => {};
+  const startFeeds = () => {
+    stopFeeds = startFeedScheduler({ db: database.db, worker: jobs, logger });
+  };
+  if (!needsReference) {
+    startFeeds();
+    void warmAreaCaches(config.host, port);
+  }
 
   if (needsReference) {
     // First start: load England's reference data while already serving /healthz and a "loading" /readyz.
@@ -152,6 +160,7 @@ async function main(): Promise<void> {
           { results, counts: await tableCounts(database) },
           `reference data loaded in ${seconds} s; Signpost is ready`,
         );
+        startFeeds();
         await warmAreaCaches(config.host, port);
       })
       .catch((err: unknown) => {
@@ -173,6 +182,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopFeeds();
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => {
       logger.warn('in-flight requests did not finish in time; closing connections');

@@ -1060,6 +1060,17 @@ export const ENDPOINTS: Endpoint[] = [
       ok: { status: 204, description: 'Removed' },
       problems: [404],
     },
+    {
+      method: 'post',
+      path: '/api/admin/feeds/{id}/sync',
+      summary: 'Sync a feed now, whatever its schedule (admin)',
+      description:
+        'Enqueues a background job that fetches the whole feed and applies it in one transaction: new and changed services, and services no longer in the feed marked missing. Follow the job at the Location.',
+      access: 'admin',
+      params: IdParams,
+      ok: { status: 202, description: 'The queued job' },
+      problems: [404],
+    },
   ]),
 
   // Monitoring

@@ -13,6 +13,7 @@ import {
   type FeedSchedule,
 } from '../../../shared/schemas/feeds';
 import * as repo from './repository';
+import { enqueueFeedSync } from './sync';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -121,9 +122,12 @@ export async function deleteFeed(db: Db, actor: Actor | undefined, id: string): 
   });
 }
 
-/** Records that a run of the feed started as `jobId`. */
-export async function recordFeedRun(db: Db, id: string, jobId: string, at = new Date()): Promise<void> {
-  await repo.updateFeed(db, id, { lastRunAt: at, lastJobId: jobId });
+/** "Sync now" (admin): enqueues a sync of the feed as a job, whatever its schedule; returns the job. */
+export async function syncFeedNow(db: Db, actor: Actor | undefined, id: string) {
+  const a = requireRole(actor, 'admin');
+  const feed = await repo.getFeed(db, id);
+  if (!feed) throw notFound('The feed');
+  return enqueueFeedSync(db, feed, a.userId);
 }
 
 export { claimDueFeeds } from './repository';

@@ -5,10 +5,11 @@ import { parseBody, parseOr400 } from '../../middleware/validate';
 import { IdParams } from '../../../shared/schemas/directory';
 import { FeedBody, FeedPatch } from '../../../shared/schemas/feeds';
 import { requireRole } from '../accounts';
+import { presentJob, type JobWorker } from '../jobs';
 import * as domain from './domain';
 
 /** The feeds router. */
-export function feedsRouter({ database }: AppDeps): Router {
+export function feedsRouter({ database }: AppDeps, worker: Pick<JobWorker, 'kick'>): Router {
   const router = Router();
   const db = database.db;
   const id = (params: unknown) => parseOr400(IdParams, params).id;
@@ -37,6 +38,15 @@ export function feedsRouter({ database }: AppDeps): Router {
   router.delete('/api/admin/feeds/:id', async (req, res) => {
     await domain.deleteFeed(db, req.actor, id(req.params));
     res.status(204).end();
+  });
+  router.post('/api/admin/feeds/:id/sync', async (req, res) => {
+    const job = await domain.syncFeedNow(db, req.actor, id(req.params));
+    worker.kick();
+    res
+      .status(202)
+      .set('Cache-Control', 'no-store')
+      .location(`/api/admin/jobs/${job.id}`)
+      .json({ job: presentJob(job, undefined, { withResult: false }) });
   });
   return router;
 }
