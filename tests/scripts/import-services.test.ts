@@ -79,7 +79,8 @@ describe('npm run import -- services', () => {
       database.db,
       sql`select (select count(*)::int from services s join organizations o on o.id = s.organization_id where o.source_ref like 'csv:_%' and o.source_ref in ('csv:A1','csv:B2','csv:C3')) as services,
                  (select count(*)::int from locations l join organizations o on o.id = l.organization_id where o.source_ref in ('csv:A1','csv:B2','csv:C3')) as locations,
-                 (select count(*)::int from schedules where description = 'Mondays 10am') as schedules,
+                 (select count(*)::int from schedules sc join services s on s.id = sc.service_id join organizations o on o.id = s.organization_id
+                   where o.source_ref = 'csv:A1' and sc.byday = 'MO' and sc.opens_at = '10:00' and sc.description is null) as schedules,
                  (select count(*)::int from services where capacity_status is not null) as capacity`,
     );
     expect(row).toEqual({ services: 3, locations: 3, schedules: 1, capacity: 0 });

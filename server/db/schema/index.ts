@@ -6,3 +6,4 @@ export * from './demand';
 export * from './gaps';
 export * from './search';
 export * from './rateLimits';
+export * from './imports';
