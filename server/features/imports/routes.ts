@@ -5,7 +5,8 @@
  * - POST /api/admin/imports/preview (file body, mapping in the query) → the first rows as they would be stored;
  * - GET /api/admin/import-mappings, GET/PUT/DELETE /api/admin/import-mappings/:name → saved mappings.
  * A mapping comes as `preset`, `mappingName` (a saved mapping), `mapping` (JSON column → field) or `map`
- * (`column=field,…`); later ones extend earlier ones.
+ * (`column=field,…`); later ones extend earlier ones. `taxonomy=code,…` sets the terms of rows without a taxonomy
+ * column value (unknown codes reject those rows, naming the code).
  */
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
@@ -46,6 +47,11 @@ const MappingQuery = z.object({
   mapping: z.string().max(20_000, 'must be at most 20000 characters').optional(),
   map: singleLine().max(2000, 'must be at most 2000 characters').optional(),
   file: singleLine().trim().max(200, 'must be at most 200 characters').optional(),
+  /** Taxonomy codes (comma-separated) for rows without a taxonomy column value; default the mapping's, else by keywords. */
+  taxonomy: singleLine()
+    .max(500)
+    .regex(/^[a-z0-9_]+(?:,[a-z0-9_]+){0,9}$/, 'must be taxonomy codes separated by commas, e.g. food,advice')
+    .optional(),
 });
 
 const ImportQuery = MappingQuery.extend({ dryRun: flag, skipInvalid: flag });
@@ -117,7 +123,10 @@ async function mappingOf(
       map: { ...(base?.mapping ?? {}), ...(json ?? {}), ...(extra ?? {}) },
     });
     const defaults: ImportDefaults = base && !q.preset ? base.defaults : preset.defaults;
-    return { mapping: preset.mapping, defaults };
+    return {
+      mapping: preset.mapping,
+      defaults: q.taxonomy ? { ...defaults, taxonomy: { codes: q.taxonomy.split(',') } } : defaults,
+    };
   } catch (err) {
     throw badField('preset', (err as Error).message);
   }
