@@ -87,7 +87,7 @@ export function readMappingFile(file: string): Preset {
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${file}: ${(e as Error).message}`);
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
   }
   const wrapped = value && typeof value === 'object' && 'mapping' in value;
   const mapping = MappingBody.safeParse(wrapped ? (value as { mapping: unknown }).mapping : value);
