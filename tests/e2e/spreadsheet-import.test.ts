@@ -107,6 +107,21 @@ describe('Spreadsheet import wizard in the browser', () => {
     expect(counts!.written).toBeGreaterThan(100);
     expect(counts!.scheduled / counts!.written).toBeGreaterThanOrEqual(0.85);
 
+    // Where the text says more than days and hours, the service page shows the original too.
+    const [noted] = await query<{ id: string; name: string }>(
+      db,
+      sql`select s.id, s.name from services s join schedules sc on sc.service_id = s.id
+          where sc.description = 'Monday - Friday 8am - 4pm. Please ring.' limit 1`,
+    );
+    await page.goto(`/services/${noted!.id}`);
+    const hours = page.getByRole('heading', { name: 'Opening times' }).locator('xpath=following-sibling::ul[1]');
+    await hours.waitFor();
+    expect((await hours.locator('li').allTextContents()).sort()).toEqual([
+      'Monday - Friday 8am - 4pm. Please ring.',
+      'Mondays, Tuesdays, Wednesdays, Thursdays, Fridays, 08:00 to 16:00',
+    ]);
+    await expectNoSeriousAxeViolations(page);
+
     // Search finds them by opening day and time: BRASS Bolton (Wednesdays 10am–4pm) at 11:00 on Wednesday, not Monday.
     const search = async (openOn: string) => {
       const res = await fetch(
