@@ -331,6 +331,9 @@ export function parseOpeningHours(text: string | null | undefined): ParsedOpenin
   if (!value) return { schedules: [], complete: false, syntax: 'none' };
   const osm = parseOsm(value);
   if (osm?.length) return { schedules: osm, complete: true, syntax: 'osm' };
+  // Fortnightly sessions cannot be told as weekly ones (schedules have no interval): keep them as text only.
+  if (/\bfortnight|\bevery other\b|\balternate\b|\bbi-?weekly\b|\bevery (?:2nd|second) week/i.test(value))
+    return { schedules: [], complete: false, syntax: 'none' };
   const english = parseEnglish(value);
   return english.schedules.length
     ? { ...english, syntax: 'english' }

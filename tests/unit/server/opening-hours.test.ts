@@ -59,6 +59,11 @@ describe('parseOpeningHours', () => {
     expect(parseOpeningHours('Wednesday 10am - 4pm').complete).toBe(true);
   });
 
+  it('when sessions are fortnightly, then no weekly schedule is made (the text is kept instead)', () => {
+    for (const v of ['Every other Tuesday 10am-12pm', 'Fortnightly on Mondays 1-3pm', 'Alternate Fridays 2-4pm'])
+      expect([v, parseOpeningHours(v)]).toEqual([v, { schedules: [], complete: false, syntax: 'none' }]);
+  });
+
   it('when a value names no day or time ("Not known", "By appointment"), then it gives nothing and does not count', () => {
     for (const v of ['Not known', 'By appointment', 'N/A', 'Contact for details', '', 'Food Club £2 for 10 items']) {
       expect([v, parseOpeningHours(v).schedules]).toEqual([v, []]);
