@@ -71,6 +71,19 @@ describe('POST /api/admin/imports/inspect', () => {
     expect(empty.body.errors[0].field).toBe('body');
   });
 
+  it('when an XLSX file is corrupt, then inspect is a 400 naming body and the import rejects the file (never 500)', async () => {
+    const corrupt = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('not really a workbook')]);
+    const inspect = await postFile('/api/admin/imports/inspect', corrupt, {}, XLSX_TYPE);
+    expect([inspect.status, inspect.body.errors?.[0]?.field]).toEqual([400, 'body']);
+    const before = await snapshotDirectory(t.database.db);
+    const res = await postFile('/api/admin/imports/services', corrupt, { mapping: mapJson(testMapping) }, XLSX_TYPE);
+    expect(res.status).toBe(422);
+    expect(res.body.problems).toEqual([
+      { line: 1, field: '(file)', reason: expect.stringMatching(/^not readable as XLSX/) },
+    ]);
+    expect(await snapshotDirectory(t.database.db)).toEqual(before);
+  });
+
   it('when not an admin, then 403; when anonymous, then 401', async () => {
     const { headers } = await signedInAs(t.database.db, { role: 'link_worker' });
     expect((await postFile('/api/admin/imports/inspect', FOOD_BANKS, {}, 'text/csv', headers)).status).toBe(403);
@@ -166,7 +179,7 @@ describe('POST /api/admin/imports/services with spreadsheets', () => {
       ['Xlsx No Place', null, 'Monday 1-3pm', null, null],
     ]);
     const dry = await postFile('/api/admin/imports/services', book, { mapping: '{}', dryRun: 'true' }, XLSX_TYPE);
-    expect(dry.status).toBe(400); // an empty mapping maps nothing, so no organisation name
+    expect([dry.status, dry.body.errors[0].field]).toEqual([400, 'mapping']); // an empty mapping maps nothing
     const q = {
       mapping: mapJson({
         Organisation: 'organization_name',

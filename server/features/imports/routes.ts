@@ -128,7 +128,7 @@ async function mappingOf(
       defaults: q.taxonomy ? { ...defaults, taxonomy: { codes: q.taxonomy.split(',') } } : defaults,
     };
   } catch (err) {
-    throw badField('preset', (err as Error).message);
+    throw badField(q.preset && !q.mapping && !q.map && !q.mappingName ? 'preset' : 'mapping', (err as Error).message);
   }
 }
 
@@ -153,7 +153,9 @@ export function importsRouter({ database }: AppDeps): Router {
       fileName: q.file || 'upload.csv',
     });
     res.set('Cache-Control', 'no-store');
-    res.status(report.rejected > 0 && !q.skipInvalid ? 422 : 200).json(report);
+    // 422 when the file itself is refused (row 1: unreadable, header or mapping problems) or, all or nothing, any row is.
+    const fileRefused = report.problems.some((p) => p.line === 1);
+    res.status(fileRefused || (report.rejected > 0 && !q.skipInvalid) ? 422 : 200).json(report);
   });
 
   router.post('/api/admin/imports/inspect', adminOnly, fileBody, async (req, res) => {
