@@ -17,6 +17,7 @@ import { AdminPage } from './pages/AdminPage';
 import { AdminOutboxPage } from './pages/AdminOutboxPage';
 import { AdminTaxonomyPage } from './pages/AdminTaxonomyPage';
 import { AdminImportsPage } from './pages/AdminImportsPage';
+import { AdminSpreadsheetImportPage } from './pages/AdminSpreadsheetImportPage';
 import { CapacityLinkPage } from './pages/CapacityLinkPage';
 import { NewOrganisationPage } from './pages/NewOrganisationPage';
 import { ClaimOrganisationPage, FindOrganisationToClaimPage } from './pages/ClaimOrganisationPage';
@@ -54,6 +55,7 @@ export function App() {
             <Route path="admin/outbox" element={<AdminOutboxPage />} />
             <Route path="admin/taxonomy" element={<AdminTaxonomyPage />} />
             <Route path="admin/imports" element={<AdminImportsPage />} />
+            <Route path="admin/imports/spreadsheet" element={<AdminSpreadsheetImportPage />} />
             <Route path="capacity-link" element={<CapacityLinkPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>

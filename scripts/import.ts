@@ -2,7 +2,9 @@
  * npm run import -- <subcommand> …: bulk imports into the directory, through the same background-job code as the
  * admin API (a job is enqueued, then run at once in this process; it is listed with the others on the admin page).
  * A progress bar on a terminal, else a log line every 10 %. Subcommands:
- *   services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
+ *   services FILE.csv|FILE.xlsx [--preset NAME] [--mapping FILE.json] [--map column=field,...] [--dry-run] [--skip-invalid]
+ *     (--mapping: `{ "column": "field", … }` or a saved mapping as GET /api/admin/import-mappings/:name returns it,
+ *     `{ "name", "mapping": {…}, "defaults": { "source", "taxonomy" } }`)
  *   oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
  *     [--modified-after ISO_DATE]
  *     (an ORUK 3.0 or 1.0 API, followed page by page, or a JSON dump)
@@ -18,7 +20,7 @@ import { createLogger } from '../server/logger';
 import {
   IMPORT_FIELDS,
   PRESET_NAMES,
-  importServicesCsv,
+  importSpreadsheet,
   importOrukFeed,
   loadCrosswalk,
   importJobHandlers,
@@ -26,13 +28,17 @@ import {
   parseMapOption,
   resolveMapping,
   SERVICES_CSV_JOB,
+  MappingBody,
+  TaxonomyDefaultBody,
+  XLSX_TYPE,
+  type Preset,
   type ImportReport,
   type OrukImportReport,
   type Crosswalk,
 } from '../server/features/imports';
 import { createJobWorker, enqueueJob, findJob, type JobProgress } from '../server/features/jobs';
 
-const USAGE = `Usage: npm run import -- services FILE.csv [--preset NAME] [--map column=field,...] [--dry-run] [--skip-invalid]
+const USAGE = `Usage: npm run import -- services FILE.csv|FILE.xlsx [--preset NAME] [--mapping FILE.json] [--map column=field,...] [--dry-run] [--skip-invalid]
        npm run import -- oruk URL_OR_FILE [--dry-run] [--skip-invalid] [--prefer-postcode] [--source-name NAME] [--crosswalk FILE]
                               [--modified-after ISO_DATE]
   presets: ${PRESET_NAMES.join(', ')}
@@ -95,6 +101,7 @@ async function runJobInline(
 interface ServicesOptions {
   file: string;
   preset?: string;
+  mapping?: string;
   map?: string;
   dryRun: boolean;
   skipInvalid: boolean;
@@ -115,13 +122,39 @@ export function parseServicesArgs(argv: string[]): ServicesOptions {
     if (a === '--dry-run') opts.dryRun = true;
     else if (a === '--skip-invalid') opts.skipInvalid = true;
     else if (a === '--preset' || a.startsWith('--preset=')) opts.preset = value('--preset');
+    else if (a === '--mapping' || a.startsWith('--mapping=')) opts.mapping = value('--mapping');
     else if (a === '--map' || a.startsWith('--map=')) opts.map = value('--map');
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else if (!opts.file) opts.file = a;
     else throw new Error(`unexpected argument ${a}`);
   }
-  if (!opts.file) throw new Error('name the CSV file');
+  if (!opts.file) throw new Error('name the CSV or XLSX file');
   return opts as ServicesOptions;
+}
+
+/**
+ * Reads a --mapping JSON file: a plain `{ column: field }` object, or `{ mapping, defaults? }` (a saved mapping as the
+ * API returns it). Throws a readable Error naming the file and the bad entry.
+ */
+export function readMappingFile(file: string): Preset {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`${file}: ${(e as Error).message}`, { cause: e });
+  }
+  const wrapped = value && typeof value === 'object' && 'mapping' in value;
+  const mapping = MappingBody.safeParse(wrapped ? (value as { mapping: unknown }).mapping : value);
+  if (!mapping.success) {
+    const issue = mapping.error.issues[0]!;
+    throw new Error(`${file}: ${[...issue.path.map(String)].join('.') || 'mapping'} ${issue.message}`);
+  }
+  const defaults = wrapped ? (value as { defaults?: { source?: unknown; taxonomy?: unknown } }).defaults : undefined;
+  const taxonomy = TaxonomyDefaultBody.safeParse(defaults?.taxonomy ?? { byKeywords: true });
+  if (!taxonomy.success) throw new Error(`${file}: defaults.taxonomy ${taxonomy.error.issues[0]!.message}`);
+  const source =
+    typeof defaults?.source === 'string' && /^[a-z0-9][a-z0-9-]{0,59}$/.test(defaults.source) ? defaults.source : 'csv';
+  return { mapping: mapping.data, defaults: { source, taxonomy: taxonomy.data } };
 }
 
 /** Prints a report: counts, then each skipped and rejected row as FILE:LINE field: reason. */
@@ -133,6 +166,11 @@ export function formatReport(report: ImportReport, filePath: string): string {
   for (const p of report.skippedRows) lines.push(`${filePath}:${p.line} ${p.field}: ${p.reason} (skipped)`);
   for (const p of report.problems) lines.push(`${filePath}:${p.line} ${p.field}: ${p.reason}`);
   if (report.ignoredColumns.length) lines.push(`Columns not imported: ${report.ignoredColumns.join(', ')}`);
+  const oh = report.openingHours;
+  if (oh.named)
+    lines.push(
+      `Opening hours: ${oh.parsed} of ${oh.named} values that name a day or time became schedules (${Math.round((oh.rate ?? 0) * 100)} %)`,
+    );
   if (report.dryRun) lines.push('Dry run: nothing was written.');
   else if (!report.written && report.rejected > 0 && !report.skipInvalid)
     lines.push(
@@ -143,6 +181,7 @@ export function formatReport(report: ImportReport, filePath: string): string {
 }
 
 /** Runs `services` against an open database; returns the exit code. */
+/** Runs `services` against an open database; returns the exit code. */
 export async function runServicesCommand({
   db,
   argv,
@@ -152,33 +191,37 @@ export async function runServicesCommand({
   engine = 'postgres',
 }: { db: Db; argv: string[] } & Output): Promise<number> {
   let opts: ServicesOptions;
-  let resolved;
+  let resolved: Preset;
   try {
     opts = parseServicesArgs(argv);
-    resolved = resolveMapping({ preset: opts.preset, map: opts.map ? parseMapOption(opts.map) : undefined });
+    const fromFile = opts.mapping ? readMappingFile(opts.mapping) : undefined;
+    const map = { ...(fromFile?.mapping ?? {}), ...(opts.map ? parseMapOption(opts.map) : {}) };
+    resolved = resolveMapping({ preset: opts.preset, map: Object.keys(map).length ? map : undefined });
+    if (fromFile && !opts.preset) resolved = { ...resolved, defaults: fromFile.defaults };
   } catch (e) {
     err(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  let csvText: string;
+  let file: Buffer;
   try {
-    csvText = fs.readFileSync(opts.file, 'utf8');
+    file = fs.readFileSync(opts.file);
   } catch (e) {
     err(`Cannot read ${opts.file}: ${(e as Error).message}\n`);
     return 2;
   }
+  const fileName = path.basename(opts.file);
   const started = Date.now();
   let report: ImportReport;
   if (opts.dryRun) {
     // A dry run is a preview: checked at once, no job.
-    report = await importServicesCsv({
+    report = await importSpreadsheet({
       db,
-      csvText,
+      file,
       ...resolved,
       dryRun: true,
       skipInvalid: opts.skipInvalid,
       actor: { userId: null, role: 'admin' },
-      fileName: path.basename(opts.file),
+      fileName,
     });
   } else {
     const { result, error } = await runJobInline(
@@ -186,15 +229,9 @@ export async function runServicesCommand({
       engine,
       {
         kind: SERVICES_CSV_JOB,
-        input: Buffer.from(csvText, 'utf8'),
-        inputType: 'text/csv',
-        options: {
-          ...(opts.preset ? { preset: opts.preset } : {}),
-          ...(opts.map ? { map: opts.map } : {}),
-          skipInvalid: opts.skipInvalid,
-          file: path.basename(opts.file),
-          role: 'admin',
-        },
+        input: file,
+        inputType: /\.xlsx$/i.test(fileName) ? XLSX_TYPE : 'text/csv',
+        options: { ...resolved, skipInvalid: opts.skipInvalid, file: fileName, role: 'admin' },
       },
       progress,
       err,

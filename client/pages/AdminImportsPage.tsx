@@ -149,6 +149,10 @@ function ImportsContent() {
       <p>
         <Link to="/admin">Back to admin</Link>
       </p>
+      <p>
+        A new kind of file, or an Excel workbook?{' '}
+        <Link to="/admin/imports/spreadsheet">Import a spreadsheet and match its columns</Link>.
+      </p>
 
       <form onSubmit={(e) => void handleSubmit(e)} noValidate className="nhsuk-u-margin-bottom-6">
         <div className={`nhsuk-form-group${fileError ? ' nhsuk-form-group--error' : ''}`}>

@@ -216,12 +216,17 @@ export function ServicePage() {
             <ul className="nhsuk-list nhsuk-list--bullet">
               {s.schedules.map((x) => (
                 <li key={x.id}>
-                  {days(x.byday, x.freq)}
-                  {x.opensAt && x.closesAt ? `, ${x.opensAt} to ${x.closesAt}` : ''}
+                  {/* A description-only schedule is opening times as the source wrote them (not read as days and hours). */}
+                  {!x.byday && !x.opensAt && x.description ? (
+                    <span className="signpost-pre-line">{x.description}</span>
+                  ) : (
+                    days(x.byday, x.freq)
+                  )}
+                  {x.opensAt && x.closesAt ? `, ${x.opensAt} to ${x.closesAt}` : x.opensAt ? `, from ${x.opensAt}` : ''}
                   {x.locationIndex != null && s.locations[x.locationIndex]
                     ? ` at ${s.locations[x.locationIndex]!.name ?? s.locations[x.locationIndex]!.postcode}`
                     : ''}
-                  {x.description ? ` – ${x.description}` : ''}
+                  {x.description && (x.byday || x.opensAt) ? ` – ${x.description}` : ''}
                 </li>
               ))}
             </ul>

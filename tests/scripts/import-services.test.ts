@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import { query, type Database } from '../../server/db';
 import { importServicesCsv, PRESETS, type PresetName } from '../../server/features/imports';
@@ -79,7 +80,8 @@ describe('npm run import -- services', () => {
       database.db,
       sql`select (select count(*)::int from services s join organizations o on o.id = s.organization_id where o.source_ref like 'csv:_%' and o.source_ref in ('csv:A1','csv:B2','csv:C3')) as services,
                  (select count(*)::int from locations l join organizations o on o.id = l.organization_id where o.source_ref in ('csv:A1','csv:B2','csv:C3')) as locations,
-                 (select count(*)::int from schedules where description = 'Mondays 10am') as schedules,
+                 (select count(*)::int from schedules sc join services s on s.id = sc.service_id join organizations o on o.id = s.organization_id
+                   where o.source_ref = 'csv:A1' and sc.byday = 'MO' and sc.opens_at = '10:00' and sc.description is null) as schedules,
                  (select count(*)::int from services where capacity_status is not null) as capacity`,
     );
     expect(row).toEqual({ services: 3, locations: 3, schedules: 1, capacity: 0 });
@@ -90,6 +92,58 @@ describe('npm run import -- services', () => {
     expect((await run(['x.csv', '--preset', 'nope'])).code).toBe(2);
     expect((await run(['x.csv', '--map', 'a=not_a_field'])).code).toBe(2);
     expect((await run([path.join(dir, 'missing.csv'), '--preset', 'gm-food-banks'])).code).toBe(2);
+  });
+
+  it('when --mapping names a JSON file and the file is XLSX, then it imports with that mapping and prints the opening-hours rate', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Groups');
+    sheet.addRow(['Group', 'Postcode', 'When']);
+    sheet.addRow(['Cli Knit Club', 'M13 9PL', 'Thursdays 2-4pm']);
+    sheet.addRow(['Cli Chess Club', 'M1 1AA', 'Not known']);
+    sheet.addRow(['Cli Choir', 'SK4 1AA', '1st and 3rd Wednesday of the month 7-9pm']);
+    const xlsx = path.join(dir, 'groups.xlsx');
+    fs.writeFileSync(xlsx, Buffer.from(await book.xlsx.writeBuffer()));
+    // A saved mapping as the API returns it.
+    const mappingFile = path.join(dir, 'groups.json');
+    fs.writeFileSync(
+      mappingFile,
+      JSON.stringify({
+        name: 'groups',
+        mapping: { Group: 'organization_name', Postcode: 'postcode', When: 'opening_times' },
+        defaults: { source: 'groups', taxonomy: { codes: ['arts_and_culture'] } },
+      }),
+    );
+    const { code, out } = await run([xlsx, '--mapping', mappingFile]);
+    expect([code, out]).toEqual([0, expect.stringContaining('3 rows: 3 created')]);
+    expect(out).toContain('Opening hours: 2 of 2 values that name a day or time became schedules (100 %)');
+    const rows = await query<{ name: string; freq: string; byday: string; opens_at: string; source_ref: string }>(
+      database.db,
+      sql`select o.name, sc.freq, sc.byday, sc.opens_at::text, o.source_ref from organizations o
+          join services s on s.organization_id = o.id join schedules sc on sc.service_id = s.id
+          where o.name like 'Cli %' order by o.name`,
+    );
+    expect(rows).toEqual([
+      {
+        name: 'Cli Choir',
+        freq: 'MONTHLY',
+        byday: '1WE,3WE',
+        opens_at: '19:00:00',
+        source_ref: expect.stringMatching(/^groups:/),
+      },
+      {
+        name: 'Cli Knit Club',
+        freq: 'WEEKLY',
+        byday: 'TH',
+        opens_at: '14:00:00',
+        source_ref: expect.stringMatching(/^groups:/),
+      },
+    ]);
+    // A plain { column: field } file works too; a bad field is a usage error naming it.
+    fs.writeFileSync(mappingFile, JSON.stringify({ Group: 'organization_name', Postcode: 'postcode' }));
+    expect((await run([xlsx, '--mapping', mappingFile, '--dry-run'])).code).toBe(0);
+    fs.writeFileSync(mappingFile, JSON.stringify({ Group: 'organisation' }));
+    const bad = await run([xlsx, '--mapping', mappingFile]);
+    expect([bad.code, bad.err]).toEqual([2, expect.stringContaining(`${mappingFile}: Group must be one of`)]);
   });
 
   const REAL: [string, PresetName, number][] = [

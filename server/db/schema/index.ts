@@ -9,3 +9,4 @@ export * from './rateLimits';
 export * from './feeds';
 export * from './demo';
 export * from './jobs';
+export * from './imports';

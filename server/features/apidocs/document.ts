@@ -126,11 +126,20 @@ const GeoJsonFeatureCollection = z
 /** Mirrors the directory router's local query schema; tests/api/openapi.test.ts checks the app accepts exactly these. */
 const OrganizationReviewQuery = z.object({ status: z.enum(['pending', 'approved', 'rejected']).optional() });
 /** Mirrors the imports router's local query schema (presets from the imports front door). */
-const ImportQuery = z.object({
+const MappingQuery = z.object({
   preset: z.enum(PRESET_NAMES).optional().meta({ description: 'Column preset of a known spreadsheet layout' }),
-  map: z.string().max(2000).optional().meta({ description: 'Column mapping, `field=Column,field=Column`' }),
-  dryRun: z.enum(['true', 'false', '1', '0']).optional(),
-  skipInvalid: z.enum(['true', 'false', '1', '0']).optional(),
+  mappingName: z.string().max(60).optional().meta({ description: 'A saved mapping (GET /api/admin/import-mappings)' }),
+  mapping: z
+    .string()
+    .max(20000)
+    .optional()
+    .meta({ description: 'Column mapping as JSON, `{"Column": "field", …}`; extends mappingName/preset' }),
+  map: z.string().max(2000).optional().meta({ description: 'Column mapping, `Column=field,Column=field`' }),
+  taxonomy: z
+    .string()
+    .max(500)
+    .optional()
+    .meta({ description: 'Taxonomy codes (comma-separated) for rows without a taxonomy value' }),
   file: z.string().max(200).optional().meta({ description: 'Original file name, for the report' }),
 });
 const OrukImportQuery = z.object({
@@ -140,6 +149,36 @@ const OrukImportQuery = z.object({
 const JobListQuery = z.object({
   limit: z.int().min(1).max(200).optional().meta({ description: 'How many of the latest jobs (default 50)' }),
 });
+const ImportQuery = MappingQuery.extend({
+  dryRun: z.enum(['true', 'false', '1', '0']).optional(),
+  skipInvalid: z.enum(['true', 'false', '1', '0']).optional(),
+});
+const PreviewQuery = MappingQuery.extend({
+  limit: z.int().min(1).max(100).optional().meta({ description: 'Rows to preview from the first (default 20)' }),
+});
+const InspectQuery = z.object({
+  file: z.string().max(200).optional().meta({ description: 'Original file name (tells an .xlsx file)' }),
+});
+const MappingNameParams = z.object({
+  name: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,59}$/)
+    .meta({ description: 'Name of the saved mapping' }),
+});
+const SaveMappingBody = z.object({
+  mapping: z
+    .record(z.string(), z.string())
+    .meta({ description: 'Column → Signpost field; must map organization_name' }),
+  taxonomy: z
+    .union([z.object({ codes: z.array(z.string()) }), z.object({ byKeywords: z.literal(true) })])
+    .optional()
+    .meta({ description: 'Terms of rows without a taxonomy value (default: by keywords)' }),
+});
+const SPREADSHEET_BODY = {
+  mediaType: 'text/csv',
+  description:
+    'The file, header row first: CSV (text/csv) or an XLSX workbook (Content-Type application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; first worksheet)',
+};
 const OrukList = z
   .object({
     total_items: z.int(),
@@ -716,10 +755,12 @@ export const ENDPOINTS: Endpoint[] = [
     {
       method: 'post',
       path: '/api/admin/imports/services',
-      summary: 'Import services from a CSV spreadsheet (admin)',
+      summary: 'Import services from a CSV or XLSX spreadsheet (admin)',
+      description:
+        'Rejections name the spreadsheet row (header = 1), the column and the reason; the report gives the opening-hours parse rate.',
       access: 'admin',
       query: ImportQuery,
-      body: { mediaType: 'text/csv', description: 'The CSV file, header row first' },
+      body: SPREADSHEET_BODY,
       ok: {
         status: 202,
         description:
@@ -766,6 +807,61 @@ export const ENDPOINTS: Endpoint[] = [
       params: IdParams,
       ok: { description: 'CSV', mediaType: 'text/csv' },
       problems: [404],
+    },
+    {
+      method: 'post',
+      path: '/api/admin/imports/inspect',
+      summary: 'Read a spreadsheet’s header and suggest a column mapping (admin)',
+      access: 'admin',
+      query: InspectQuery,
+      body: SPREADSHEET_BODY,
+      ok: { description: 'Header, row count, suggested mapping, saved mappings that fit' },
+      problems: [413, 415],
+    },
+    {
+      method: 'post',
+      path: '/api/admin/imports/preview',
+      summary: 'Preview the first rows as they would be stored, with each cell’s problem (admin)',
+      access: 'admin',
+      query: PreviewQuery,
+      body: SPREADSHEET_BODY,
+      ok: { description: 'Rows as stored (schedules parsed from opening times), cell problems, outcome per row' },
+      problems: [413, 415],
+    },
+    {
+      method: 'get',
+      path: '/api/admin/import-mappings',
+      summary: 'List saved column mappings, the built-in presets first (admin)',
+      access: 'admin',
+      ok: { description: 'Saved mappings' },
+    },
+    {
+      method: 'get',
+      path: '/api/admin/import-mappings/{name}',
+      summary: 'Get a saved column mapping (admin)',
+      access: 'admin',
+      params: MappingNameParams,
+      ok: { description: 'The saved mapping' },
+      problems: [404],
+    },
+    {
+      method: 'put',
+      path: '/api/admin/import-mappings/{name}',
+      summary: 'Save a column mapping under a name (admin; built-in ones cannot change)',
+      access: 'admin',
+      params: MappingNameParams,
+      body: SaveMappingBody,
+      ok: { description: 'Saved (201 when new)' },
+      problems: [409],
+    },
+    {
+      method: 'delete',
+      path: '/api/admin/import-mappings/{name}',
+      summary: 'Delete a saved column mapping (admin; not a built-in one)',
+      access: 'admin',
+      params: MappingNameParams,
+      ok: { status: 204, description: 'Deleted' },
+      problems: [404, 409],
     },
   ]),
 

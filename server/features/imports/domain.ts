@@ -9,7 +9,6 @@
  * source with the same name and postcode is left alone and the row is skipped and reported.
  */
 import { randomUUID } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import type { Db } from '../../db';
 import { recordAudit } from '../accounts';
 import { deferSearchIndex, refreshSearchIndex } from '../search';
@@ -20,10 +19,12 @@ import { textProblem } from '../../../shared/schemas/common';
 import { ImportRow, mapRecord, withNulls, type ColumnMapping } from './fields';
 import { classifyByKeywords, type ImportDefaults } from './presets';
 import * as repo from './repository';
+import { namesDayOrTime, parseOpeningHours, type ParsedSchedule } from './openingHours';
+import { readSpreadsheet, type Spreadsheet } from './spreadsheet';
 
-/** One problem with one row: the 1-based file line (header = 1), the Signpost field and why. */
+/** One problem with one row: its spreadsheet row (header = 1), the Signpost field, the column and why. */
 export interface ImportProblem {
-  /** 1-based line in the file where the record ends (the header is line 1). */
+  /** Spreadsheet row number (the header is row 1; a cell with line breaks does not shift later rows). */
   line: number;
   /** Signpost field (or `(row)` / `(file)`, or the column for header problems). */
   field: string;
@@ -61,6 +62,11 @@ export interface ImportReport {
   skippedRows: ImportProblem[];
   /** Header columns that are not mapped and so were not read. */
   ignoredColumns: string[];
+  /**
+   * Opening hours of the valid rows: values that name a day or a time, how many of them became schedules, and
+   * parsed / named (null when no value names a day or time).
+   */
+  openingHours: { named: number; parsed: number; rate: number | null };
 }
 
 /** Who runs the import: imports by an admin (the CLI runs as one) are approved at once; others stay pending. */
@@ -103,6 +109,14 @@ export interface ImportServicesArgs {
   onProgress?: (p: ImportProgress) => void | Promise<void>;
 }
 
+/** Arguments of importSpreadsheet: importServicesCsv's, with the file as bytes (CSV or XLSX) instead of CSV text. */
+export interface ImportSpreadsheetArgs extends Omit<ImportServicesArgs, 'csvText'> {
+  /** The file: CSV text or bytes, or XLSX bytes. */
+  file: Buffer | string;
+  /** Its media type (text/csv or the XLSX type); without it the kind is told from the name or the bytes. */
+  contentType?: string;
+}
+
 /** A row that passed validation and has a place. */
 interface GoodRow {
   line: number;
@@ -113,6 +127,33 @@ interface GoodRow {
   lng: number;
   postcode: string | null;
   termIds: string[];
+  /** Taxonomy codes of termIds. */
+  codes: string[];
+  schedules: ParsedSchedule[];
+  /** Original opening-times text to keep as a description-only schedule (when parsing did not capture it all). */
+  openingNote: string | null;
+  isFree: boolean | null;
+}
+
+/**
+ * Whether a cost cell says the service is free: true ("Free", "No charge", "£0", "yes" in a column named for being
+ * free), false (a price, "charge", "fee", "donation", "no"), null when it says neither or is blank (cost not stated:
+ * the import never marks a service free on its own).
+ */
+export function freeOf(text: string | null | undefined): boolean | null {
+  const t = (text ?? '').trim().toLowerCase();
+  if (!t) return null;
+  if (
+    /^(?:yes|y|true|free|free of charge|no charge|no cost|£ ?0(?:\.00)?|0)$/.test(t) ||
+    /\bfree\b|no charge|no cost/.test(t)
+  )
+    return /£\s*[1-9]|\bcharge[sd]?\b(?! ?free)|\bfees?\b|\bcosts? £/.test(t) && !/^free\b/.test(t) ? false : true;
+  if (
+    /^(?:no|n|false)$/.test(t) ||
+    /£\s*\d|\bcharges?\b|\bfees?\b|\bdonation|\bpaid\b|\bcosts?\b|per (?:session|hour|week)/.test(t)
+  )
+    return false;
+  return null;
 }
 
 const normName = (name: string) => name.toLowerCase().replace(/\s+/g, ' ').trim();
@@ -128,47 +169,56 @@ export function referralMethodOf(text: string | null): 'self' | 'professional' |
   return null;
 }
 
-interface ParsedCsv {
-  header: string[];
-  records: { fields: string[]; line: number }[];
-  fileProblem?: ImportProblem;
-}
-
-function parseCsv(csvText: string): ParsedCsv {
-  try {
-    const out = parse(csvText, {
-      bom: true,
-      info: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-    }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-    if (!out.length)
-      return { header: [], records: [], fileProblem: { line: 1, field: '(file)', reason: 'the file is empty' } };
-    const header = out[0]!.record.map((h) => h.trim());
-    return {
-      header, // info.lines is where a record ends; report where it starts (quoted fields may span lines).
-      records: out.slice(1).map((r) => ({
-        fields: r.record,
-        line: r.info.lines - r.record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0),
-      })),
-    };
-  } catch (err) {
-    const e = err as { message: string; lines?: number };
-    return {
-      header: [],
-      records: [],
-      fileProblem: { line: e.lines ?? 1, field: '(file)', reason: `not readable as CSV: ${e.message}` },
-    };
-  }
-}
-
 /** Imports organisations and services from CSV text: all or nothing unless skipInvalid; see the file comment for de-duplication. */
 export async function importServicesCsv(args: ImportServicesArgs): Promise<ImportReport> {
-  const { db, csvText, mapping, defaults, dryRun = false, skipInvalid = false, actor, onProgress } = args;
-  const parsed = parseCsv(csvText);
+  const { csvText, ...rest } = args;
+  return importSpreadsheet({ ...rest, file: csvText, contentType: 'text/csv' });
+}
+
+/** Imports organisations and services from a CSV or XLSX file (first worksheet); otherwise as importServicesCsv. */
+export async function importSpreadsheet(args: ImportSpreadsheetArgs): Promise<ImportReport> {
+  const sheet = await readSpreadsheet(args.file, args.contentType, args.fileName);
+  const { report, toWrite, existing } = await analyse(args, sheet);
+  const { dryRun = false, skipInvalid = false } = args;
+  if (dryRun || (report.rejected > 0 && !skipInvalid) || !toWrite.length) return report;
+  await writeRows({ db: args.db, rows: toWrite, existing, actor: args.actor, report, onProgress: args.onProgress });
+  report.written = true;
+  return report;
+}
+
+/** What became of one data row in analyse (for the preview). */
+export interface RowOutcome {
+  /** Spreadsheet row. */
+  line: number;
+  /** The validated values, when the row's cells were valid. */
+  row: ImportRow | null;
+  /** The located, classified row, when it got that far. */
+  good: GoodRow | null;
+  /** Skipped as a duplicate: why. */
+  skipped: string | null;
+}
+
+/** Validates, locates and de-duplicates every row (steps 1 to 3); writes nothing. */
+async function analyse(
+  args: Omit<ImportSpreadsheetArgs, 'file' | 'contentType'>,
+  sheet: Spreadsheet,
+): Promise<{
+  report: ImportReport;
+  toWrite: GoodRow[];
+  existing: Map<string, repo.ExistingImport>;
+  outcomes: RowOutcome[];
+}> {
+  const { db, mapping, defaults, dryRun = false, skipInvalid = false, onProgress } = args;
+  const parsed = {
+    header: sheet.header,
+    records: sheet.rows.map((r) => ({ fields: r.cells, line: r.row })),
+    fileProblem: sheet.problem
+      ? ({ line: sheet.problem.row, field: '(file)', reason: sheet.problem.reason } as ImportProblem)
+      : undefined,
+  };
+  const outcomes = new Map<number, RowOutcome>(
+    parsed.records.map((r) => [r.line, { line: r.line, row: null, good: null, skipped: null }]),
+  );
   const report: ImportReport = {
     file: args.fileName ?? 'upload.csv',
     dryRun,
@@ -183,6 +233,7 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
     problems: [],
     skippedRows: [],
     ignoredColumns: parsed.header.filter((h) => !(h in mapping)),
+    openingHours: { named: 0, parsed: 0, rate: null },
   };
 
   // Whole-file problems reject every row.
@@ -199,7 +250,7 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
   if (fileProblems.length) {
     report.problems = fileProblems;
     report.rejected = report.rows;
-    return report;
+    return { report, toWrite: [], existing: new Map(), outcomes: [...outcomes.values()] };
   }
 
   const columnOf = new Map<string, string>();
@@ -232,8 +283,10 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
     } else {
       const record = Object.fromEntries(parsed.header.map((h, j) => [h, fields[j] ?? '']));
       const result = ImportRow.safeParse(withNulls(mapRecord(record, mapping)));
-      if (result.success) valid.push({ line, row: result.data });
-      else for (const issue of result.error.issues) reject(line, String(issue.path[0] ?? '(row)'), issue.message);
+      if (result.success) {
+        valid.push({ line, row: result.data });
+        outcomes.get(line)!.row = result.data;
+      } else for (const issue of result.error.issues) reject(line, String(issue.path[0] ?? '(row)'), issue.message);
     }
     if (i % 200 === 0) await onProgress?.({ phase: 'validate', done: i, total: parsed.records.length });
   }
@@ -275,12 +328,32 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
       reject(line, 'taxonomy', `the default taxonomy (${codes.join(', ')}) is not in this directory`);
       continue;
     }
+    const hours = parseOpeningHours(row.opening_times);
+    if (namesDayOrTime(row.opening_times)) {
+      report.openingHours.named += 1;
+      if (hours.schedules.length) report.openingHours.parsed += 1;
+    }
     if (centroid) report.locatedBy.postcode += 1;
     else report.locatedBy.coordinates += 1;
     const where = postcode ? postcodeKey(postcode) : `${place.lat.toFixed(5)},${place.lng.toFixed(5)}`;
     const nameKey = `${normName(row.organization_name)}|${where}`;
     const sourceRef = `${defaults.source}:${row.ref ? row.ref.trim() : nameKey}`;
-    good.push({ line, row, sourceRef, nameKey, lat: place.lat, lng: place.lng, postcode, termIds });
+    const g: GoodRow = {
+      line,
+      row,
+      sourceRef,
+      nameKey,
+      lat: place.lat,
+      lng: place.lng,
+      postcode,
+      termIds,
+      codes,
+      schedules: hours.schedules,
+      openingNote: row.opening_times && !hours.complete ? row.opening_times : null,
+      isFree: freeOf(row.cost),
+    };
+    good.push(g);
+    outcomes.get(line)!.good = g;
   }
 
   // 3. De-duplicate within the file, then against the database.
@@ -321,6 +394,7 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
     }
     toWrite.push(g);
   }
+  for (const sk of report.skippedRows) outcomes.get(sk.line)!.skipped = sk.reason;
   report.skippedRows.sort((a, b) => a.line - b.line);
   report.problems.sort((a, b) => a.line - b.line);
   report.skipped = report.skippedRows.length;
@@ -329,12 +403,9 @@ export async function importServicesCsv(args: ImportServicesArgs): Promise<Impor
   report.created = toWrite.length - report.updated;
   await onProgress?.({ phase: 'validate', done: parsed.records.length, total: parsed.records.length });
 
-  if (dryRun || (report.rejected > 0 && !skipInvalid) || !toWrite.length) return report;
-
-  // 4. Write, all in one transaction.
-  await writeRows({ db, rows: toWrite, existing, actor, report, onProgress });
-  report.written = true;
-  return report;
+  const { named, parsed: hoursParsed } = report.openingHours;
+  report.openingHours.rate = named ? Math.round((hoursParsed / named) * 1000) / 1000 : null;
+  return { report, toWrite, existing, outcomes: [...outcomes.values()] };
 }
 
 async function writeRows({
@@ -361,7 +432,7 @@ async function writeRows({
   const locationsOld: repo.LocationValues[] = [];
   const links: { serviceId: string; locationId: string }[] = [];
   const taxonomy: { serviceId: string; termId: string }[] = [];
-  const openingTimes: { serviceId: string; description: string }[] = [];
+  const openingTimes: repo.ScheduleValues[] = [];
   const refreshedServices: string[] = [];
   const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
@@ -396,6 +467,8 @@ async function writeRows({
       email: r.email,
       referralMethod: referralMethodOf(r.referral),
       referralInstructions: r.referral,
+      isFree: g.isFree,
+      feesDescription: r.cost,
     };
     (before?.serviceId ? servicesOld : servicesNew).push(service);
     const locationId = before?.locationId ?? randomUUID();
@@ -412,7 +485,16 @@ async function writeRows({
     if (!before?.locationId) links.push({ serviceId, locationId });
     for (const termId of g.termIds) taxonomy.push({ serviceId, termId });
     if (before?.serviceId) refreshedServices.push(serviceId);
-    if (r.opening_times) openingTimes.push({ serviceId, description: r.opening_times });
+    for (const sc of g.schedules) openingTimes.push({ serviceId, ...sc, description: null });
+    if (g.openingNote)
+      openingTimes.push({
+        serviceId,
+        freq: 'WEEKLY',
+        byday: null,
+        opensAt: null,
+        closesAt: null,
+        description: g.openingNote,
+      });
   }
 
   const total = rows.length;
@@ -449,4 +531,130 @@ async function writeRows({
     });
   });
   await onProgress?.({ phase: 'write', done: total, total });
+}
+
+/** One row of a preview: what would be stored, and each cell's problem. */
+export interface PreviewRow {
+  /** Spreadsheet row. */
+  line: number;
+  /** What the import would do with it. */
+  outcome: 'create' | 'update' | 'skip' | 'reject';
+  /** Why it would be skipped, when it would. */
+  skippedBecause: string | null;
+  /** The values as they would be stored (null for a rejected row's values that did not validate). */
+  stored: {
+    organizationName: string;
+    serviceName: string;
+    description: string | null;
+    address: string | null;
+    city: string | null;
+    postcode: string | null;
+    lat: number;
+    lng: number;
+    phone: string | null;
+    email: string | null;
+    website: string | null;
+    taxonomy: string[];
+    referralMethod: string | null;
+    isFree: boolean | null;
+    schedules: ParsedSchedule[];
+    openingTimesNote: string | null;
+  } | null;
+  /** Every cell of the row: column, field, value, and its problem (null when fine). */
+  cells: { column: string; field: string; value: string; problem: string | null }[];
+  /** Problems that belong to no single cell (e.g. the row has too many fields). */
+  rowProblems: string[];
+}
+
+/** Arguments of previewSpreadsheet. */
+export interface PreviewArgs {
+  db: Db;
+  file: Buffer | string;
+  contentType?: string;
+  fileName?: string;
+  mapping: ColumnMapping;
+  defaults: ImportDefaults;
+  /** Rows to preview (from the first). */
+  limit: number;
+}
+
+/** A dry run over the first `limit` rows that shows each row as it would be stored, with its cells' problems. */
+export async function previewSpreadsheet(args: PreviewArgs): Promise<{
+  header: string[];
+  rows: number;
+  preview: PreviewRow[];
+  problems: ImportProblem[];
+  openingHours: ImportReport['openingHours'];
+}> {
+  const sheet = await readSpreadsheet(args.file, args.contentType, args.fileName);
+  const head = { ...sheet, rows: sheet.rows.slice(0, args.limit) };
+  const { report, existing, outcomes } = await analyse(
+    {
+      db: args.db,
+      mapping: args.mapping,
+      defaults: args.defaults,
+      actor: { userId: null, role: 'admin' },
+      dryRun: true,
+    },
+    head,
+  );
+  const fileProblems = report.problems.filter((p) => p.line === 1);
+  const preview = outcomes.map((o): PreviewRow => {
+    const cellsOf = sheet.rows.find((r) => r.row === o.line)?.cells ?? [];
+    const problems = report.problems.filter((p) => p.line === o.line);
+    const cells = sheet.header.map((column, j) => {
+      const field = args.mapping[column] ?? 'ignore';
+      const own = problems
+        .filter((p) => p.column === column)
+        .map((p) => `${p.field === '(cell)' ? '' : `${p.field} `}${p.reason}`);
+      return { column, field, value: cellsOf[j] ?? '', problem: own.length ? own.join('; ') : null };
+    });
+    const rowProblems = problems
+      .filter((p) => !p.column || !sheet.header.includes(p.column))
+      .map((p) => `${p.field} ${p.reason}`);
+    const g = o.good;
+    const r = g?.row ?? null;
+    return {
+      line: o.line,
+      outcome:
+        problems.length || fileProblems.length
+          ? 'reject'
+          : o.skipped
+            ? 'skip'
+            : g && existing.has(g.sourceRef)
+              ? 'update'
+              : 'create',
+      skippedBecause: o.skipped,
+      stored:
+        g && r
+          ? {
+              organizationName: r.organization_name,
+              serviceName: r.service_name ?? r.organization_name,
+              description: r.description,
+              address: r.address,
+              city: r.city,
+              postcode: g.postcode,
+              lat: g.lat,
+              lng: g.lng,
+              phone: r.phone,
+              email: r.email,
+              website: r.website,
+              taxonomy: g.codes,
+              referralMethod: referralMethodOf(r.referral),
+              isFree: g.isFree,
+              schedules: g.schedules,
+              openingTimesNote: g.openingNote,
+            }
+          : null,
+      cells,
+      rowProblems,
+    };
+  });
+  return {
+    header: sheet.header,
+    rows: sheet.rows.length,
+    preview,
+    problems: fileProblems,
+    openingHours: report.openingHours,
+  };
 }

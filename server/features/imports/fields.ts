@@ -8,7 +8,8 @@ const L = DIRECTORY_LIMITS;
 /**
  * Fields a column may map to (`--map column=field`). `contact` holds an email or a phone number (decided per value);
  * `taxonomy` holds one or more codes separated by `;` or `|`; `ref` is a stable row key (e.g. a charity number) for
- * re-imports; `ignore` drops the column.
+ * re-imports; `opening_times` is read into schedules (openingHours.ts); `cost` ("Free", "£2 a session", yes/no for
+ * "free?") sets whether the service is free only when it says so; `ignore` drops the column.
  */
 export const IMPORT_FIELDS = [
   'organization_name',
@@ -26,6 +27,7 @@ export const IMPORT_FIELDS = [
   'taxonomy',
   'referral',
   'opening_times',
+  'cost',
   'category',
   'charity_number',
   'legal_status',
@@ -120,6 +122,7 @@ export const ImportRow = z
       .pipe(z.array(TaxonomyCode).max(L.taxonomy, `must have at most ${L.taxonomy} codes`)),
     referral: optText(L.longText),
     opening_times: optText(L.longText),
+    cost: optText(L.longText),
     category: optText(L.shortText),
     charity_number: optText(20).refine((v) => v == null || /^[0-9A-Z-]{5,20}$/i.test(v), 'must be a charity number'),
     legal_status: optText(100),

@@ -1,7 +1,12 @@
 /** Front door of the imports feature: bulk CSV import of organisations and services (CLI `npm run import -- services`, admin API) and ORUK 3.0 feed import (`npm run import -- oruk`). */
 export {
   importServicesCsv,
+  importSpreadsheet,
+  previewSpreadsheet,
+  freeOf,
   referralMethodOf,
+  type ImportSpreadsheetArgs,
+  type PreviewRow,
   type ImportReport,
   type ImportProblem,
   type ImportActor,
@@ -20,7 +25,18 @@ export {
   type Preset,
   type ImportDefaults,
 } from './presets';
-export { importsRouter, IMPORT_BODY_LIMIT, ORUK_IMPORT_BODY_LIMIT, ORUK_IMPORT_PATH } from './routes';
+export { importsRouter, IMPORT_BODY_LIMIT, ORUK_IMPORT_BODY_LIMIT, ORUK_IMPORT_PATH, SPREADSHEET_TYPES } from './routes';
+export { parseOpeningHours, namesDayOrTime, openingHoursRate, type ParsedSchedule } from './openingHours';
+export { readSpreadsheet, spreadsheetKind, XLSX_TYPE, type Spreadsheet } from './spreadsheet';
+export {
+  suggestMapping,
+  listMappings,
+  getMapping,
+  FIELD_SYNONYMS,
+  MappingBody,
+  TaxonomyDefaultBody,
+  type SavedMapping,
+} from './mappings';
 export {
   importJobHandlers,
   mappingOf,

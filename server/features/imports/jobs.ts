@@ -5,9 +5,9 @@
 import type { JobContext, JobHandlers, JobOutcome, JobProgress } from '../jobs';
 import { JobInputError } from '../jobs';
 import type { Role } from '../../../shared/roles';
-import { importServicesCsv, type ImportProgress } from './domain';
-import { parseMapOption } from './fields';
-import { resolveMapping, type PresetName } from './presets';
+import { importSpreadsheet, type ImportProgress } from './domain';
+import { parseMapOption, type ColumnMapping } from './fields';
+import { resolveMapping, type ImportDefaults, type PresetName } from './presets';
 import { importOrukServices, OrukSourceError, servicesOfDocument } from './oruk';
 
 /** Job kind of a CSV import of services. */
@@ -15,8 +15,10 @@ export const SERVICES_CSV_JOB = 'services-csv';
 /** Job kind of an ORUK file import. */
 export const ORUK_FILE_JOB = 'oruk-file';
 
-/** Options of a services-csv job (stored with the job). */
+/** Options of a services-csv job (stored with the job): a resolved mapping (the API), or a preset and/or map. */
 export interface ServicesCsvJobOptions {
+  mapping?: ColumnMapping;
+  defaults?: ImportDefaults;
   preset?: PresetName;
   map?: string;
   skipInvalid?: boolean;
@@ -29,8 +31,6 @@ export interface ServicesCsvJobOptions {
 /** Options of an oruk-file job. */
 export interface OrukFileJobOptions {
   skipInvalid?: boolean;
-  /** Pages read from an API (the CLI reads a feed URL, then enqueues its services). */
-  pages?: number;
   /** Source name shown in the report. */
   file?: string;
 }
@@ -60,16 +60,19 @@ async function runServicesCsv(ctx: JobContext): Promise<JobOutcome> {
   const options = ctx.options as ServicesCsvJobOptions;
   if (!ctx.input) throw new JobInputError('the job has no file');
   await ctx.progress({ phase: 'read', done: 0, total: ctx.input.byteLength, percent: 0 });
-  const csvText = Buffer.from(ctx.input).toString('utf8');
   let mapping;
   try {
-    mapping = mappingOf(options);
+    mapping =
+      options.mapping && options.defaults
+        ? { mapping: options.mapping, defaults: options.defaults }
+        : mappingOf(options);
   } catch (err) {
     throw new JobInputError((err as Error).message);
   }
-  const report = await importServicesCsv({
+  const report = await importSpreadsheet({
     db: ctx.db,
-    csvText,
+    file: Buffer.from(ctx.input),
+    contentType: ctx.inputType ?? undefined,
     ...mapping,
     skipInvalid: options.skipInvalid ?? false,
     actor: { userId: ctx.createdBy, role: options.role ?? 'admin' },
@@ -77,6 +80,8 @@ async function runServicesCsv(ctx: JobContext): Promise<JobOutcome> {
     onProgress: (p) => ctx.progress({ ...p, percent: csvPercent(p) }),
   });
   const result = report as unknown as Record<string, unknown>;
+  const refused = report.problems.find((p) => p.line === 1);
+  if (refused) return { result, error: `the file was refused: ${refused.field}: ${refused.reason}` };
   if (report.rejected > 0 && !report.written && !report.skipInvalid)
     return { result, error: rejectedError(report.rejected, 'row') };
   return { result };
@@ -109,7 +114,6 @@ async function runOrukFile(ctx: JobContext): Promise<JobOutcome> {
     db: ctx.db,
     services,
     source: options.file || 'upload.json',
-    pages: options.pages ?? 0,
     skipInvalid: options.skipInvalid ?? false,
     actorUserId: ctx.createdBy,
   });

@@ -104,6 +104,20 @@ export interface ServiceValues {
   email: string | null;
   referralMethod: string | null;
   referralInstructions: string | null;
+  /** Written only when the file states it (null = not stated: new services keep the column default). */
+  isFree: boolean | null;
+  /** The cost text, when a column gives one. */
+  feesDescription: string | null;
+}
+
+/** A schedule written by an import (service-wide, no location). */
+export interface ScheduleValues {
+  serviceId: string;
+  freq: string;
+  byday: string | null;
+  opensAt: string | null;
+  closesAt: string | null;
+  description: string | null;
 }
 
 /** Location values written by an import. */
@@ -169,31 +183,45 @@ export async function updateOrganizations(db: Db, rows: OrganizationValues[]): P
           is distinct from (v.name, v.description, v.email, v.website, v.phone, v.legal_status, v.charity_number)`);
 }
 
-/** Inserts new services (delivery mode defaults to in_person; capacity stays unset). */
+/**
+ * Inserts new services (delivery mode defaults to in_person; capacity stays unset). is_free is written only for
+ * rows whose file states it; the others keep the column's default.
+ */
 export async function insertServices(db: Db, rows: ServiceValues[]): Promise<void> {
+  const base = [
+    'id',
+    'organization_id',
+    'name',
+    'description',
+    'url',
+    'email',
+    'referral_method',
+    'referral_instructions',
+    'fees_description',
+  ];
+  const values = (r: ServiceValues) => [
+    r.id,
+    r.organizationId,
+    r.name,
+    r.description,
+    r.url,
+    r.email,
+    r.referralMethod,
+    r.referralInstructions,
+    r.feesDescription,
+  ];
+  const expressions = { id: uuid('id'), organization_id: uuid('organization_id') };
   await bulkInsert(db, {
     table: 'services',
-    columns: [
-      'id',
-      'organization_id',
-      'name',
-      'description',
-      'url',
-      'email',
-      'referral_method',
-      'referral_instructions',
-    ].map((name) => ({ name, type: t })),
-    rows: rows.map((r) => [
-      r.id,
-      r.organizationId,
-      r.name,
-      r.description,
-      r.url,
-      r.email,
-      r.referralMethod,
-      r.referralInstructions,
-    ]),
-    expressions: { id: uuid('id'), organization_id: uuid('organization_id') },
+    columns: base.map((name) => ({ name, type: t })),
+    rows: rows.filter((r) => r.isFree == null).map(values),
+    expressions,
+  });
+  await bulkInsert(db, {
+    table: 'services',
+    columns: [...base, 'is_free'].map((name) => ({ name, type: name === 'is_free' ? 'bool' : t })),
+    rows: rows.filter((r) => r.isFree != null).map((r) => [...values(r), r.isFree]),
+    expressions,
   });
 }
 
@@ -202,15 +230,19 @@ export async function updateServices(db: Db, rows: ServiceValues[]): Promise<voi
   if (!rows.length) return;
   const col = <K extends keyof ServiceValues>(k: K) =>
     textArray(rows.map((r) => (r[k] as string | null) ?? null) as string[]);
+  const free = sql`${sql.param(rows.map((r) => (r.isFree == null ? null : String(r.isFree))))}::text[]`;
   await db.execute(sql`update services s set
       name = v.name, description = v.description, url = v.url, email = v.email, referral_method = v.referral_method,
-      referral_instructions = v.referral_instructions, version = s.version + 1, updated_at = now()
+      referral_instructions = v.referral_instructions, is_free = coalesce(v.is_free::boolean, s.is_free),
+      fees_description = coalesce(v.fees_description, s.fees_description), version = s.version + 1, updated_at = now()
     from unnest(${col('id')}, ${col('name')}, ${col('description')}, ${col('url')}, ${col('email')}, ${col('referralMethod')},
-                ${col('referralInstructions')})
-      as v(id, name, description, url, email, referral_method, referral_instructions)
+                ${col('referralInstructions')}, ${free}, ${col('feesDescription')})
+      as v(id, name, description, url, email, referral_method, referral_instructions, is_free, fees_description)
     where s.id = v.id::uuid
-      and (s.name, s.description, s.url, s.email, s.referral_method, s.referral_instructions)
-          is distinct from (v.name, v.description, v.url, v.email, v.referral_method, v.referral_instructions)`);
+      and (s.name, s.description, s.url, s.email, s.referral_method, s.referral_instructions,
+           s.is_free, s.fees_description)
+          is distinct from (v.name, v.description, v.url, v.email, v.referral_method, v.referral_instructions,
+           coalesce(v.is_free::boolean, s.is_free), coalesce(v.fees_description, s.fees_description))`);
 }
 
 /** Inserts new locations with their point. */
@@ -276,24 +308,21 @@ export async function insertServiceTaxonomy(db: Db, rows: { serviceId: string; t
   });
 }
 
-/** Replaces the free-text opening times (a schedule with only a description) of services. */
-export async function replaceOpeningTimes(
-  db: Db,
-  rows: { serviceId: string; description: string }[],
-  replaceFor: string[],
-): Promise<void> {
+/**
+ * Replaces the opening times of services: the service-wide schedules (no location) of the refreshed services are
+ * deleted, then the parsed schedules and the description-only ones (original text the parser did not fully capture)
+ * are inserted.
+ */
+export async function replaceOpeningTimes(db: Db, rows: ScheduleValues[], replaceFor: string[]): Promise<void> {
   if (replaceFor.length)
     await db.execute(
       sql`delete from schedules where service_id = any(${sql`${sql.param(replaceFor)}::uuid[]`})
-          and byday is null and opens_at is null and service_at_location_id is null`,
+          and service_at_location_id is null`,
     );
   await bulkInsert(db, {
     table: 'schedules',
-    columns: [
-      { name: 'service_id', type: t },
-      { name: 'description', type: t },
-    ],
-    rows: rows.map((r) => [r.serviceId, r.description]),
-    expressions: { service_id: uuid('service_id') },
+    columns: ['service_id', 'freq', 'byday', 'opens_at', 'closes_at', 'description'].map((name) => ({ name, type: t })),
+    rows: rows.map((r) => [r.serviceId, r.freq, r.byday, r.opensAt, r.closesAt, r.description]),
+    expressions: { service_id: uuid('service_id'), opens_at: `v."opens_at"::time`, closes_at: `v."closes_at"::time` },
   });
 }
