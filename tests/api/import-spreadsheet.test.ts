@@ -15,7 +15,7 @@ import { CSRF_HEADER } from '../../server/features/accounts';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { signedInAs, type AuthHeaders } from '../helpers/auth';
 import { snapshotDirectory } from '../helpers/directory';
-import { MESSY_CSV, TEST_MAP, insertFixturePostcodes } from '../helpers/imports';
+import { MESSY_CSV, TEST_MAP, insertFixturePostcodes, waitForJob, type JobJson } from '../helpers/imports';
 
 const FOOD_BANKS = fs.readFileSync(path.join(__dirname, '..', '..', 'data', 'vcse', 'gm_food_banks_2018.csv'));
 let t: TestApp;
@@ -44,6 +44,13 @@ const postFile = (
     .set(headers as Record<string, string>)
     .set('Content-Type', type)
     .send(body);
+
+/** Imports a file as a background job (202 + Location) and waits for it to finish; returns the finished job. */
+async function importAndWait(body: Buffer | string, q: Record<string, string>, type = 'text/csv'): Promise<JobJson> {
+  const res = await postFile('/api/admin/imports/services', body, q, type);
+  expect(res.status).toBe(202);
+  return waitForJob(t.app, admin, res.body.job.id);
+}
 
 async function xlsxOf(rows: (string | number | null)[][]): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
@@ -76,9 +83,10 @@ describe('POST /api/admin/imports/inspect', () => {
     const inspect = await postFile('/api/admin/imports/inspect', corrupt, {}, XLSX_TYPE);
     expect([inspect.status, inspect.body.errors?.[0]?.field]).toEqual([400, 'body']);
     const before = await snapshotDirectory(t.database.db);
-    const res = await postFile('/api/admin/imports/services', corrupt, { mapping: mapJson(testMapping) }, XLSX_TYPE);
-    expect(res.status).toBe(422);
-    expect(res.body.problems).toEqual([
+    const job = await importAndWait(corrupt, { mapping: mapJson(testMapping) }, XLSX_TYPE);
+    expect(job.status).toBe('failed');
+    expect(job.error).toMatch(/^the file was refused: \(file\): not readable as XLSX/);
+    expect(job.result.problems).toEqual([
       { line: 1, field: '(file)', reason: expect.stringMatching(/^not readable as XLSX/) },
     ]);
     expect(await snapshotDirectory(t.database.db)).toEqual(before);
@@ -191,13 +199,13 @@ describe('POST /api/admin/imports/services with spreadsheets', () => {
       skipInvalid: 'true',
       file: 'groups.xlsx',
     };
-    const res = await postFile('/api/admin/imports/services', book, q, XLSX_TYPE);
-    expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ file: 'groups.xlsx', rows: 3, created: 2, rejected: 1, written: true });
-    expect(res.body.problems).toEqual([
+    const job = await importAndWait(book, q, XLSX_TYPE);
+    expect(job.status).toBe('succeeded');
+    expect(job.result).toMatchObject({ file: 'groups.xlsx', rows: 3, created: 2, rejected: 1, written: true });
+    expect(job.result.problems).toEqual([
       { line: 4, field: 'postcode', reason: 'is missing and there are no coordinates', column: 'Postcode' },
     ]);
-    expect(res.body.openingHours).toEqual({ named: 2, parsed: 2, rate: 1 });
+    expect(job.result.openingHours).toEqual({ named: 2, parsed: 2, rate: 1 });
     const rows = await query<{
       name: string;
       byday: string;
@@ -233,14 +241,14 @@ describe('POST /api/admin/imports/services with spreadsheets', () => {
 
   it('when the food banks file is imported with the suggested mapping, then ≥ 85 % of its opening times become schedules found by openOn', async () => {
     const inspect = await postFile('/api/admin/imports/inspect', FOOD_BANKS, {});
-    const res = await postFile('/api/admin/imports/services', FOOD_BANKS, {
+    const job = await importAndWait(FOOD_BANKS, {
       mapping: mapJson(inspect.body.suggestedMapping),
       skipInvalid: 'true',
       file: 'gm_food_banks_2018.csv',
     });
-    expect(res.status).toBe(200);
-    expect(res.body.written).toBe(true);
-    expect(res.body.openingHours.rate).toBeGreaterThanOrEqual(0.85);
+    expect(job.status).toBe('succeeded');
+    expect(job.result.written).toBe(true);
+    expect(job.result.openingHours.rate).toBeGreaterThanOrEqual(0.85);
     // Of the written food banks whose opening times name a day or time, ≥ 85 % have schedules with days.
     const named = [
       ...new Set(
@@ -274,12 +282,12 @@ describe('POST /api/admin/imports/services with spreadsheets', () => {
       .get('/api/services/search')
       .query({ ...near, openOn: 'MO' });
     expect(names(mon)).not.toContain('BRASS Bolton');
-    // Cost was not stated: the import did not write is_free (the column keeps its default; fees stay unset).
-    const [brass] = await query<{ fees: string | null }>(
+    // Cost was not stated: the service is neither free nor charged (null), and its fees stay unset.
+    const [brass] = await query<{ fees: string | null; is_free: boolean | null }>(
       t.database.db,
-      sql`select s.fees_description as fees from services s join organizations o on o.id = s.organization_id where o.name = 'BRASS Bolton'`,
+      sql`select s.fees_description as fees, s.is_free from services s join organizations o on o.id = s.organization_id where o.name = 'BRASS Bolton'`,
     );
-    expect(brass!.fees).toBeNull();
+    expect(brass).toEqual({ fees: null, is_free: null });
   });
 });
 

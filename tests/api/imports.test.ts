@@ -10,6 +10,7 @@ import { query } from '../../server/db';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { signedInAs, type AuthHeaders } from '../helpers/auth';
 import { countRows, snapshotDirectory } from '../helpers/directory';
+import { movedToEngland } from '../helpers/oruk';
 import {
   CLEAN_CSV,
   CLEAN_ROWS,
@@ -197,7 +198,8 @@ describe('POST /api/admin/imports/oruk', () => {
     const r = request(t.app).post('/api/admin/imports/oruk').set('Content-Type', type);
     return (headers ? r.set(headers) : r).send(body);
   };
-  const example = () => fs.readFileSync(path.join(EXAMPLES, 'service_full.json'), 'utf8');
+  const example = () =>
+    JSON.stringify(movedToEngland(JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'service_full.json'), 'utf8'))));
 
   it('when anonymous or not an admin, then 401/403 and no job', async () => {
     const jobsBefore = await countJobs();
@@ -230,11 +232,12 @@ describe('POST /api/admin/imports/oruk', () => {
     expect(res.body.job).toMatchObject({ kind: 'oruk-file', status: 'queued' });
     const job = await waitForJob(t.app, admin, res.body.job.id);
     expect(job).toMatchObject({ status: 'succeeded', summary: { rows: 1, created: 1, rejected: 0 } });
-    const [row] = await query<{ id: string }>(
+    // Signpost's own id; the feed's id is kept as the service's source_ref.
+    const [row] = await query<{ own: boolean }>(
       t.database.db,
-      sql`select id from services where id = ${EXAMPLE_SERVICE}`,
+      sql`select id <> ${EXAMPLE_SERVICE} as own from services where source_ref = ${EXAMPLE_SERVICE}`,
     );
-    expect(row).toEqual({ id: EXAMPLE_SERVICE });
+    expect(row).toEqual({ own: true });
   });
 });
 

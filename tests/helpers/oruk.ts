@@ -129,3 +129,11 @@ export async function seedOrukDirectory(db: Db, services: number): Promise<void>
     sql`insert into services (id, organization_id, name) values (${seededId('pending-svc', 1)}, ${seededId('pending-org', 1)}, 'Hidden service')`,
   );
 }
+
+/** A standard example document with its US address (postcode ABC 1234) moved to Manchester: only places in England import. */
+export function movedToEngland(doc: unknown): unknown {
+  if (Array.isArray(doc)) return doc.map(movedToEngland);
+  if (typeof doc !== 'object' || doc === null) return doc;
+  const o = Object.fromEntries(Object.entries(doc).map(([k, x]) => [k, movedToEngland(x)]));
+  return o.postal_code === 'ABC 1234' ? { ...o, postal_code: 'M13 9PL', country: 'GB' } : o;
+}

@@ -15,7 +15,7 @@ import { runOrukCommand } from '../../scripts/import';
 import { loadConfig } from '../../server/config';
 import { createOrganization, seedGeography, snapshotDirectory } from '../helpers/directory';
 import { createTestDatabase } from '../helpers/db';
-import { seededId } from '../helpers/oruk';
+import { movedToEngland, seededId } from '../helpers/oruk';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'data', 'standards', 'oruk-3.0', 'examples');
 /** The example service's and organisation's ids in the feed (Signpost gives them ids of its own). */
@@ -170,14 +170,8 @@ async function serveFeed(services: Record<string, unknown>[], perPage: number, o
 
 /** A copy of a standard example file with its US address moved to Manchester (only places in England import). */
 function inEngland(file: string): string {
-  const move = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(move);
-    if (typeof v !== 'object' || v === null) return v;
-    const o = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, move(x)]));
-    return o.postal_code === 'ABC 1234' ? { ...o, postal_code: 'M13 9PL', country: 'GB' } : o;
-  };
   const copy = path.join(dir, path.basename(file));
-  fs.writeFileSync(copy, JSON.stringify(move(JSON.parse(fs.readFileSync(file, 'utf8')))));
+  fs.writeFileSync(copy, JSON.stringify(movedToEngland(JSON.parse(fs.readFileSync(file, 'utf8')))));
   return copy;
 }
 
