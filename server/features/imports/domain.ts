@@ -9,7 +9,8 @@
  * source with the same name and postcode is left alone and the row is skipped and reported.
  */
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db';
+import { sql } from 'drizzle-orm';
+import { query, type Db } from '../../db';
 import { recordAudit } from '../accounts';
 import { deferSearchIndex, refreshSearchIndex } from '../search';
 import type { Role } from '../../../shared/roles';
@@ -19,6 +20,7 @@ import { textProblem } from '../../../shared/schemas/common';
 import { ImportRow, mapRecord, withNulls, type ColumnMapping } from './fields';
 import { classifyByKeywords, type ImportDefaults } from './presets';
 import * as repo from './repository';
+import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
 import { namesDayOrTime, parseOpeningHours, type ParsedSchedule } from './openingHours';
 import { readSpreadsheet, type Spreadsheet } from './spreadsheet';
 
@@ -60,6 +62,8 @@ export interface ImportReport {
   problems: ImportProblem[];
   /** Why each skipped row was skipped. */
   skippedRows: ImportProblem[];
+  /** Rows written with a note, e.g. coordinates more than 1 km from the row's postcode. */
+  warnings: ImportProblem[];
   /** Header columns that are not mapped and so were not read. */
   ignoredColumns: string[];
   /**
@@ -107,6 +111,8 @@ export interface ImportServicesArgs {
   fileName?: string;
   /** Called as rows are checked and written; awaited (a job yields to the event loop there). */
   onProgress?: (p: ImportProgress) => void | Promise<void>;
+  /** When a row's coordinates are more than 1 km from its postcode, place it by the postcode. Default: the coordinates. */
+  preferPostcode?: boolean;
 }
 
 /** Arguments of importSpreadsheet: importServicesCsv's, with the file as bytes (CSV or XLSX) instead of CSV text. */
@@ -127,6 +133,8 @@ interface GoodRow {
   lng: number;
   postcode: string | null;
   termIds: string[];
+  /** Whether lat/lng are the postcode's centroid or the row's own coordinates. */
+  locatedBy: 'postcode' | 'coordinates';
   /** Taxonomy codes of termIds. */
   codes: string[];
   schedules: ParsedSchedule[];
@@ -230,6 +238,7 @@ async function analyse(
     skipped: 0,
     rejected: 0,
     locatedBy: { postcode: 0, coordinates: 0 },
+    warnings: [],
     problems: [],
     skippedRows: [],
     ignoredColumns: parsed.header.filter((h) => !(h in mapping)),
@@ -300,8 +309,20 @@ async function analyse(
     const shaped = row.postcode ? parsePostcodeQuery(row.postcode) : undefined;
     const postcode = shaped?.kind === 'postcode' ? shaped.label : null;
     const centroid = postcode ? known.get(postcodeKey(postcode)) : undefined;
-    let place: { lat: number; lng: number } | undefined = centroid;
-    if (!place && row.lat != null && row.lng != null) place = { lat: Number(row.lat), lng: Number(row.lng) };
+    const coordinates = row.lat != null && row.lng != null ? { lat: Number(row.lat), lng: Number(row.lng) } : undefined;
+    let place: { lat: number; lng: number } | undefined = centroid ?? coordinates;
+    if (centroid && coordinates) {
+      // Both given: they should agree. When they do not, keep the coordinates (the source's own point) unless told.
+      const km = distanceKm(coordinates.lat, coordinates.lng, centroid.lat, centroid.lng);
+      if (km > 1) {
+        report.warnings.push({
+          line,
+          field: 'lat',
+          reason: `coordinates ${coordinates.lat},${coordinates.lng} are ${km.toFixed(1)} km from postcode ${postcode}; placed by the ${args.preferPostcode ? 'postcode' : 'coordinates'}`,
+        });
+        if (!args.preferPostcode) place = coordinates;
+      }
+    }
     if (!place) {
       reject(
         line,
@@ -333,8 +354,6 @@ async function analyse(
       report.openingHours.named += 1;
       if (hours.schedules.length) report.openingHours.parsed += 1;
     }
-    if (centroid) report.locatedBy.postcode += 1;
-    else report.locatedBy.coordinates += 1;
     const where = postcode ? postcodeKey(postcode) : `${place.lat.toFixed(5)},${place.lng.toFixed(5)}`;
     const nameKey = `${normName(row.organization_name)}|${where}`;
     const sourceRef = `${defaults.source}:${row.ref ? row.ref.trim() : nameKey}`;
@@ -347,6 +366,7 @@ async function analyse(
       lng: place.lng,
       postcode,
       termIds,
+      locatedBy: place === centroid ? 'postcode' : 'coordinates',
       codes,
       schedules: hours.schedules,
       openingNote: row.opening_times && !hours.complete ? row.opening_times : null,
@@ -355,6 +375,22 @@ async function analyse(
     good.push(g);
     outcomes.get(line)!.good = g;
   }
+
+  // 2b. England only: a place outside the union of the ICB boundaries is rejected naming where it is.
+  const outside = await placesOutsideEngland(db, good);
+  for (const [i, g] of [...good.entries()].reverse()) {
+    const place = outside.get(i);
+    if (!place) continue;
+    reject(
+      g.line,
+      g.postcode ? 'postcode' : 'lat',
+      `is outside England: ${place.startsWith('outside') ? '' : 'in '}${place} (${g.postcode ?? `${g.lat},${g.lng}`}); only places in England are imported`,
+    );
+    outcomes.get(g.line)!.good = null;
+    good.splice(i, 1);
+  }
+
+  for (const g of good) report.locatedBy[g.locatedBy] += 1;
 
   // 3. De-duplicate within the file, then against the database.
   const firstByRef = new Map<string, number>();
@@ -657,4 +693,29 @@ export async function previewSpreadsheet(args: PreviewArgs): Promise<{
     problems: fileProblems,
     openingHours: report.openingHours,
   };
+}
+
+/** Index → where it is, for the rows whose point is outside England (none when no ICB boundaries are loaded). */
+async function placesOutsideEngland(
+  db: Db,
+  rows: { lat: number; lng: number; postcode: string | null }[],
+): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  if (!rows.length) return out;
+  const inside = await query<{ i: number; inside: boolean | null }>(
+    db,
+    sql`select p.i::int as i,
+               case when not exists (select 1 from icbs where geom is not null) then null
+                    else exists (select 1 from icbs c where ST_Covers(c.geom, ST_SetSRID(ST_MakePoint(p.lng, p.lat), 4326)))
+               end as inside
+        from unnest(${sql.param(rows.map((r) => r.lat))}::float8[], ${sql.param(rows.map((r) => r.lng))}::float8[])
+             with ordinality as p(lat, lng, i)`,
+  );
+  for (const r of inside) {
+    const row = rows[r.i - 1]!;
+    const byPostcode = placeOfPostcode(row.postcode);
+    if (r.inside === false) out.set(r.i - 1, placeOutsideEngland(row.lat, row.lng, row.postcode));
+    else if (byPostcode) out.set(r.i - 1, byPostcode);
+  }
+  return out;
 }
