@@ -24,6 +24,7 @@ export const CLIENT_ROUTES = [
   '/admin/outbox',
   '/admin/taxonomy',
   '/admin/imports',
+  '/admin/imports/spreadsheet',
   '/capacity-link',
 ] as const;
 

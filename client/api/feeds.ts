@@ -31,3 +31,8 @@ export async function changeFeed(
 export async function removeFeed(id: string, csrfToken: string | null): Promise<void> {
   await sendJson('DELETE', feedPath(id), undefined, { csrfToken });
 }
+
+/** "Sync now": starts a sync job of the feed; resolves to the queued job (follow it with JobProgress). */
+export async function syncFeedNow(id: string, csrfToken: string | null): Promise<{ id: string }> {
+  return (await sendJson<{ job: { id: string } }>('POST', `${feedPath(id)}/sync`, {}, { csrfToken })).body.job;
+}

@@ -190,8 +190,8 @@ export const previewSpreadsheet = (
   );
 
 /**
- * Starts the import and resolves to its report (a rejected all-or-nothing import is a report too, not an error).
- * The one place the wizard imports through, so it can move to a background job without the page changing.
+ * Starts the import as a background job and resolves to the queued job (follow it with JobProgress; its result is
+ * the report). The one place the wizard imports through.
  */
 export const startSpreadsheetImport = (
   file: File,
@@ -199,16 +199,11 @@ export const startSpreadsheetImport = (
   options: ImportOptions,
   csrfToken: string | null,
 ) =>
-  postFile<ImportReport>(
+  postFile<{ job: { id: string } }>(
     '/api/admin/imports/services',
     file,
-    {
-      ...mappingParams(mapping, options),
-      dryRun: String(Boolean(options.dryRun)),
-      skipInvalid: String(Boolean(options.skipInvalid)),
-    },
+    { ...mappingParams(mapping, options), skipInvalid: String(Boolean(options.skipInvalid)) },
     csrfToken,
-    (status, body) => status === 422 && typeof body === 'object' && body !== null && 'rows' in body,
   );
 
 /** The saved mappings, built-in first. */

@@ -12,6 +12,8 @@ import { useSession } from '../hooks/useSession';
 import { TableHead } from '../components/TableHead';
 import { AdminOnly } from '../components/AdminOnly';
 import { JobProgress } from '../components/JobProgress';
+import { FeedsPanel } from '../components/FeedsPanel';
+import { syncFeedNow, type FeedDto } from '../api/feeds';
 import { listJobs, startCsvImport, type JobJson } from '../api/jobs';
 
 /** The built-in presets of server/features/imports/presets.ts. */
@@ -281,6 +283,49 @@ function ImportsContent() {
       )}
 
       <PastImports jobs={jobs} />
+
+      <FeedsPanel csrfToken={csrfToken} actions={(feed, reload) => <SyncNow feed={feed} reload={reload} />} />
+    </>
+  );
+}
+
+/** "Sync now" for one registered feed: starts its sync job and shows its live progress, then the outcome. */
+function SyncNow({ feed, reload }: { feed: FeedDto; reload: () => void }) {
+  const { csrfToken } = useSession();
+  const [jobId, setJobId] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<string | null>(null);
+  const start = async () => {
+    setOutcome(null);
+    try {
+      setJobId((await syncFeedNow(feed.id, csrfToken)).id);
+    } catch (err) {
+      setOutcome(`Could not start the sync: ${(err as Error).message}`);
+    }
+  };
+  const done = (job: JobJson) => {
+    setJobId(null);
+    const r = job.result as { created?: number; updated?: number; missing?: number; rejected?: number } | null;
+    setOutcome(
+      job.status === 'succeeded' && r
+        ? `Synced: ${r.created ?? 0} created, ${r.updated ?? 0} updated, ${r.missing ?? 0} no longer in the feed, ${r.rejected ?? 0} rejected.`
+        : `The sync failed: ${job.error ?? 'unknown error'}. Nothing was changed.`,
+    );
+    reload();
+  };
+  return (
+    <>
+      <button
+        type="button"
+        className="nhsuk-button nhsuk-button--small"
+        disabled={jobId !== null}
+        onClick={() => void start()}
+      >
+        Sync now<span className="nhsuk-u-visually-hidden"> {feed.name}</span>
+      </button>
+      <div role="status">
+        {jobId && <JobProgress jobId={jobId} onDone={done} />}
+        {outcome && <p className="nhsuk-body-s">{outcome}</p>}
+      </div>
     </>
   );
 }

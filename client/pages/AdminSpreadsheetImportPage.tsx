@@ -22,7 +22,9 @@ import {
   type PreviewResult,
   type SavedMapping,
 } from '../api/imports';
+import type { JobJson } from '../api/jobs';
 import { AdminOnly } from '../components/AdminOnly';
+import { JobProgress } from '../components/JobProgress';
 import { CheckboxItem } from '../components/CheckboxItem';
 import { ErrorSummary, type FormProblem } from '../components/ErrorSummary';
 import { PageHeading } from '../components/PageHeading';
@@ -112,6 +114,16 @@ function Wizard() {
   const [taxonomy, setTaxonomy] = useState('');
   const [preview, setPreview] = useState<PreviewResult | null>(null);
   const [report, setReport] = useState<ImportReport | null>(null);
+  /** The running import job, followed with a live progress bar until it finishes. */
+  const [jobId, setJobId] = useState<string | null>(null);
+  const onJobDone = (job: JobJson) => {
+    setJobId(null);
+    if (job.result && 'rows' in job.result) {
+      setReport(job.result as unknown as ImportReport);
+      setFocusNext('report');
+    } else
+      setProblems([{ fieldId: 'import-skip-invalid', message: `The import failed: ${job.error ?? 'unknown error'}` }]);
+  };
   const [skipInvalid, setSkipInvalid] = useState(true);
   const [busy, setBusy] = useState<string | null>(null);
   const [problems, setProblems] = useState<FormProblem[]>([]);
@@ -203,10 +215,14 @@ function Wizard() {
     if (!file) return;
     void run('Importing…', async () => {
       try {
-        setReport(
-          await startSpreadsheetImport(file, mapping, { taxonomy: taxonomy ? [taxonomy] : [], skipInvalid }, csrfToken),
+        const { job } = await startSpreadsheetImport(
+          file,
+          mapping,
+          { taxonomy: taxonomy ? [taxonomy] : [], skipInvalid },
+          csrfToken,
         );
-        setFocusNext('report');
+        setReport(null);
+        setJobId(job.id);
       } catch (error) {
         fail(error, 'import-skip-invalid');
       }
@@ -385,7 +401,7 @@ function Wizard() {
               ))}
             </select>
           </div>
-          <button className="nhsuk-button" type="submit" disabled={!!busy}>
+          <button className="nhsuk-button" type="submit" disabled={!!busy || jobId !== null}>
             Preview
           </button>
 
@@ -520,6 +536,12 @@ function Wizard() {
             Import {inspect?.rows ?? ''} rows
           </button>
         </form>
+      )}
+
+      {jobId && (
+        <div role="status">
+          <JobProgress jobId={jobId} onDone={onJobDone} />
+        </div>
       )}
 
       {report && (
