@@ -25,7 +25,13 @@ export {
   type Preset,
   type ImportDefaults,
 } from './presets';
-export { importsRouter, IMPORT_BODY_LIMIT, ORUK_IMPORT_BODY_LIMIT, ORUK_IMPORT_PATH, SPREADSHEET_TYPES } from './routes';
+export {
+  importsRouter,
+  IMPORT_BODY_LIMIT,
+  ORUK_IMPORT_BODY_LIMIT,
+  ORUK_IMPORT_PATH,
+  SPREADSHEET_TYPES,
+} from './routes';
 export { parseOpeningHours, namesDayOrTime, openingHoursRate, type ParsedSchedule } from './openingHours';
 export { readSpreadsheet, spreadsheetKind, XLSX_TYPE, type Spreadsheet } from './spreadsheet';
 export {
