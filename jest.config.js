@@ -53,7 +53,8 @@ const engineProject = (engine) => ({
 
 module.exports = {
   globalSetup: '<rootDir>/tests/helpers/globalSetup.ts',
-  testTimeout: 60_000,
+  // A safety net, not a measure: set-up on the embedded engine can take over a minute on a loaded 2-core machine.
+  testTimeout: 180_000,
   maxWorkers: process.env.JEST_MAX_WORKERS || 2,
   reporters: ['default', '<rootDir>/tests/helpers/summaryReporter.js'],
   projects: [

@@ -8,6 +8,7 @@ import {
   launchBrowser,
   openPage,
   type OpenedPage,
+  type PageProblems,
 } from './support/browser';
 import { assertClientBuilt, CLIENT_DIR, startApp, type RunningApp } from './support/server';
 
@@ -143,9 +144,21 @@ describe('Signpost in the browser', () => {
       if (pathname === '/find') await waitForTiles(page);
 
       await expectNoSeriousAxeViolations(page);
-      expectNoPageProblems(problems);
+      if (pathname === '/no-such-page') expectOnlyNotFound(problems, pathname);
+      else expectNoPageProblems(problems);
     },
   );
+
+  /** An unknown page answers 404 (the app's not-found page): that document's 404 is the only problem allowed. */
+  function expectOnlyNotFound(problems: PageProblems, pathname: string): void {
+    const url = new URL(pathname, app.baseUrl).toString();
+    expect(problems).toEqual({
+      consoleErrors: [`Failed to load resource: the server responded with a status of 404 (Not Found) (at ${url})`],
+      pageErrors: [],
+      failedResponses: [`404 ${url}`],
+      unexpectedRequests: [],
+    });
+  }
 
   it('when the address is unknown, then the page not found page is shown', async () => {
     const { page, problems } = await open('/no-such-page');
@@ -153,7 +166,7 @@ describe('Signpost in the browser', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Page not found');
     await expect(page.title()).resolves.toBe('Page not found – Signpost');
     await expect(page.getByRole('link', { name: 'go to the Signpost homepage' }).count()).resolves.toBe(1);
-    expectNoPageProblems(problems);
+    expectOnlyNotFound(problems, '/no-such-page');
   });
 
   it('when the sign-in form is sent empty, then an error summary names both fields', async () => {

@@ -97,7 +97,7 @@ export function offset(from: { lat: number; lng: number }, km: number, bearingDe
   return { lat: (lat2 * 180) / Math.PI, lng: (lng2 * 180) / Math.PI };
 }
 
-/** Inserts many services at once (one location each) for an organisation; returns their ids in input order. */
+/** Inserts many services at once (one location each, stated free) for an organisation; returns their ids in input order. */
 export async function placeMany(
   db: Db,
   organizationId: string,
@@ -111,8 +111,8 @@ export async function placeMany(
     sql`with p as (select * from unnest(${list(points.map((p) => p.lat))}::float8[], ${list(points.map((p) => p.lng))}::float8[],
                                          ${list(points.map((p) => (p.status === undefined ? 'accepting' : p.status)))}::text[])
                     with ordinality as p(lat, lng, status, i)),
-         s as (insert into services (organization_id, name, capacity_status, capacity_confirmed_at)
-               select ${organizationId}, 'Point ' || i, status, case when status is null then null else now() end
+         s as (insert into services (organization_id, name, is_free, capacity_status, capacity_confirmed_at)
+               select ${organizationId}, 'Point ' || i, true, status, case when status is null then null else now() end
                from p order by i returning id, name),
          l as (insert into locations (organization_id, name, geom)
                select ${organizationId}, 'Point ' || i, ST_SetSRID(ST_MakePoint(lng, lat), 4326) from p order by i
