@@ -463,3 +463,58 @@ describe('feed URLs on non-public addresses (SSRF)', () => {
     }
   });
 });
+
+describe('imports from the command line are background jobs', () => {
+  it('when a feed URL and a file are imported, then each is a finished job (oruk-url, oruk-file) with its report, progress logged every 10 %, and no input kept', async () => {
+    const services = [feedService(70), feedService(71)];
+    const feed = await serveFeed(services, 1);
+    const file = path.join(dir, 'cli-job.json');
+    fs.writeFileSync(file, JSON.stringify([feedService(74)]));
+    try {
+      let err = '';
+      const code = await runOrukCommand({
+        db: database.db,
+        argv: [feed.url, '--source-name', 'cli-job-feed'],
+        outboundAllow: ALLOW_LOOPBACK,
+        out: () => undefined,
+        err: (s) => (err += s),
+        progress: 'log',
+      });
+      expect(code).toBe(0);
+      expect(err).toMatch(/^import: 0% \(read /m);
+      expect(err).toMatch(/^import: 100% \(write 3\/3\)$/m);
+      const fromFile = await run([file, '--source-name', 'cli-job-file']);
+      expect(fromFile.code).toBe(0);
+    } finally {
+      await feed.close();
+    }
+    const jobs = await query<Record<string, unknown>>(
+      database.db,
+      sql`select kind, status, error, input is null as no_input, options->>'url' is not null as by_url,
+            options->>'sourceName' as source_name, (result->>'created')::int as created, (result->>'pages')::int as pages
+          from jobs where options->>'sourceName' like 'cli-job-%' order by created_at`,
+    );
+    expect(jobs).toEqual([
+      {
+        kind: 'oruk-url',
+        status: 'succeeded',
+        error: null,
+        no_input: true,
+        by_url: true,
+        source_name: 'cli-job-feed',
+        created: 2,
+        pages: 2,
+      },
+      {
+        kind: 'oruk-file',
+        status: 'succeeded',
+        error: null,
+        no_input: true,
+        by_url: false,
+        source_name: 'cli-job-file',
+        created: 1,
+        pages: 0,
+      },
+    ]);
+  });
+});
