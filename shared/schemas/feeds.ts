@@ -51,6 +51,10 @@ export interface FeedDto {
   /** When the scheduler next syncs it (ISO); null while disabled. */
   nextRunAt: string | null;
   lastRunAt: string | null;
+  /** Start of the latest sync that succeeded (ISO). */
+  lastSyncedAt: string | null;
+  /** Start of the latest full sync that succeeded (ISO): only a full read marks services that vanished. */
+  lastFullSyncAt: string | null;
   /** The latest run's job, if any (GET /api/admin/jobs/:id). */
   lastJobId: string | null;
   createdAt: string;

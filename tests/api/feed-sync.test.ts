@@ -12,7 +12,10 @@ import { signedInAs, type AuthHeaders } from '../helpers/auth';
 import { seedGeography } from '../helpers/directory';
 import { waitForJob } from '../helpers/imports';
 import { query, schema } from '../../server/db';
-import { enqueueDueFeeds, ORUK_FEED_JOB } from '../../server/features/feeds';
+import { enqueueDueFeeds, MODIFIED_AFTER_MARGIN_MS, ORUK_FEED_JOB } from '../../server/features/feeds';
+import { createJobWorker, findJob } from '../../server/features/jobs';
+import { jobHandlers } from '../../server/app';
+import { createLogger } from '../../server/logger';
 
 let t: TestApp;
 let admin: AuthHeaders;
@@ -20,6 +23,8 @@ let server: http.Server;
 let base: string;
 let feedServices: Record<string, unknown>[] = [];
 let failWith: number | null = null;
+/** Every request the feed server received (path and query). */
+const requests: string[] = [];
 
 /** An ORUK 3.0 service at M13 9PL (Manchester, in the test geography). */
 const service = (id: string, name: string) => ({
@@ -46,13 +51,14 @@ const service = (id: string, name: string) => ({
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    requests.push(url.pathname + url.search);
     res.setHeader('Content-Type', 'application/json');
     if (failWith) {
       res.statusCode = failWith;
       res.end('{}');
       return;
     }
-    if (url.pathname !== '/oruk/services') {
+    if (url.pathname !== '/oruk/services' && url.pathname !== '/hourly/services') {
       res.statusCode = 404;
       res.end('{}');
       return;
@@ -169,5 +175,79 @@ describe('syncing a registered feed', () => {
     const editor = (await signedInAs(t.database.db, { role: 'vcse_editor' })).headers;
     await request(t.app).post(`/api/admin/feeds/${feedId}/sync`).set(editor).send({}).expect(403);
     expect((await t.database.db.select().from(schema.jobs)).length).toBe(before);
+  });
+});
+
+describe('an hourly feed', () => {
+  const hourly = (id: string, name: string) => ({
+    ...service(id, name),
+    organization: { id: 'org-hourly', name: 'Hourly Trust' },
+  });
+  const rows = () =>
+    query<{ name: string; missing: boolean }>(
+      t.database.db,
+      sql`select name, missing_since is not null as missing from services where source_ref like 'hourly-%' order by name`,
+    );
+
+  it('when the scheduler runs it, then it reads only the changes since the last sync until a full sync is due, and only a full read marks vanished services', async () => {
+    const db = t.database.db;
+    const worker = createJobWorker({
+      database: t.database,
+      handlers: jobHandlers(t.config),
+      logger: createLogger('silent'),
+    });
+    const url = `${base}/hourly/services`; // its own path: a feed's identity is its URL without the query
+    const { body: feed } = await request(t.app)
+      .post('/api/admin/feeds')
+      .set(admin)
+      .send({ name: 'Hourly council', url, schedule: 'hourly' })
+      .expect(201);
+    /** One scheduler tick at `at` (other feeds are not due then); runs the hourly feed's job; returns it and its request. */
+    const tick = async (at: Date) => {
+      const [jobId, ...others] = await enqueueDueFeeds(db, { kick: () => undefined }, at);
+      expect(others).toEqual([]);
+      const seen = requests.length;
+      await worker.runNow(jobId!);
+      const job = (await findJob(db, jobId!))!;
+      expect([job.status, job.error]).toEqual(['succeeded', null]);
+      const [feedRow] = await db.select().from(schema.orukFeeds).where(eq(schema.orukFeeds.id, feed.id));
+      return { job, asked: requests.slice(seen), feedRow: feedRow! };
+    };
+    const hour = 3_600_000;
+    const start = Date.now();
+
+    // 1. The first run reads everything.
+    feedServices = [hourly('hourly-1', 'Hourly lunch club'), hourly('hourly-2', 'Hourly walking group')];
+    const first = await tick(new Date(start + 1000));
+    expect(first.job.result).toMatchObject({ read: 'full', created: 2, missing: 0 });
+    expect(first.asked.every((q) => !q.includes('modified_after'))).toBe(true);
+    expect(first.feedRow.lastSyncedAt).not.toBeNull();
+    expect(first.feedRow.lastFullSyncAt).toEqual(first.feedRow.lastSyncedAt);
+
+    // 2. An hour later: only changes since the first sync (less the margin); a service absent from the answer is not marked.
+    feedServices = [hourly('hourly-1', 'Hourly lunch club (Tuesdays)')];
+    const second = await tick(new Date(start + 2 * hour));
+    const since = new Date(first.feedRow.lastSyncedAt!.getTime() - MODIFIED_AFTER_MARGIN_MS).toISOString();
+    expect(second.job.result).toMatchObject({ read: { changesSince: since }, updated: 1, missing: 0 });
+    expect(second.asked).toContainEqual(expect.stringContaining(`modified_after=${encodeURIComponent(since)}`));
+    expect(second.feedRow.lastFullSyncAt).toEqual(first.feedRow.lastFullSyncAt);
+    expect(second.feedRow.lastSyncedAt!.getTime()).toBeGreaterThan(first.feedRow.lastSyncedAt!.getTime());
+    expect(await rows()).toEqual([
+      { name: 'Hourly lunch club (Tuesdays)', missing: false },
+      { name: 'Hourly walking group', missing: false },
+    ]);
+
+    // 3. Once the last full sync is a day old, the run reads everything again and marks what vanished.
+    await db
+      .update(schema.orukFeeds)
+      .set({ lastFullSyncAt: new Date(start - 24 * hour) })
+      .where(eq(schema.orukFeeds.id, feed.id));
+    const third = await tick(new Date(start + 4 * hour));
+    expect(third.job.result).toMatchObject({ read: 'full', missing: 1 });
+    expect(third.asked.every((q) => !q.includes('modified_after'))).toBe(true);
+    expect(await rows()).toEqual([
+      { name: 'Hourly lunch club (Tuesdays)', missing: false },
+      { name: 'Hourly walking group', missing: true },
+    ]);
   });
 });

@@ -17,6 +17,10 @@ export const orukFeeds = pgTable(
     enabled: boolean('enabled').notNull().default(true),
     nextRunAt: timestamp('next_run_at', { withTimezone: true }),
     lastRunAt: timestamp('last_run_at', { withTimezone: true }),
+    /** Start of the latest sync that succeeded: an incremental run reads the services modified since then. */
+    lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    /** Start of the latest full sync that succeeded (only a full read can mark services that vanished). */
+    lastFullSyncAt: timestamp('last_full_sync_at', { withTimezone: true }),
     /** The job of the latest run (no foreign key: old jobs may be pruned). */
     lastJobId: uuid('last_job_id'),
     createdBy: uuid('created_by'),

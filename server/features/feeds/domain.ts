@@ -27,6 +27,8 @@ export function presentFeed(f: repo.FeedRow): FeedDto {
     enabled: f.enabled,
     nextRunAt: iso(f.nextRunAt),
     lastRunAt: iso(f.lastRunAt),
+    lastSyncedAt: iso(f.lastSyncedAt),
+    lastFullSyncAt: iso(f.lastFullSyncAt),
     lastJobId: f.lastJobId,
     createdAt: f.createdAt.toISOString(),
   };
