@@ -9,7 +9,9 @@ const PHASES: Record<string, string> = {
   queued: 'Waiting to start',
   starting: 'Starting',
   read: 'Reading the file',
+  fetch: 'Reading the feed',
   validate: 'Checking rows',
+  check: 'Checking records',
   write: 'Writing to the directory',
   import: 'Importing services',
 };
