@@ -28,6 +28,8 @@ import {
   parseMapOption,
   resolveMapping,
   SERVICES_CSV_JOB,
+  ORUK_FILE_JOB,
+  ORUK_URL_JOB,
   MappingBody,
   TaxonomyDefaultBody,
   XLSX_TYPE,
@@ -35,6 +37,7 @@ import {
   type ImportReport,
   type OrukImportReport,
   type Crosswalk,
+  type OrukFileJobOptions,
 } from '../server/features/imports';
 import { createJobWorker, enqueueJob, findJob, type JobProgress } from '../server/features/jobs';
 
@@ -64,9 +67,10 @@ interface Output {
 async function runJobInline(
   db: Db,
   engine: Engine,
-  job: { kind: string; input: Uint8Array; inputType: string; options: Record<string, unknown> },
+  job: { kind: string; input: Uint8Array | null; inputType: string | null; options: Record<string, unknown> },
   progress: Output['progress'],
   err: Output['err'],
+  outboundAllow?: readonly string[],
 ): Promise<{ result: Record<string, unknown> | null; error: string | null }> {
   const bar =
     progress === true ? new SingleBar({ format: ' {phase} [{bar}] {percentage}%' }, Presets.shades_classic) : undefined;
@@ -83,7 +87,7 @@ async function runJobInline(
   };
   const worker = createJobWorker({
     database: { db, engine },
-    handlers: importJobHandlers(),
+    handlers: importJobHandlers({ outboundAllow }),
     logger: createLogger('silent'),
     onProgress,
   });
@@ -180,7 +184,6 @@ export function formatReport(report: ImportReport, filePath: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs `services` against an open database; returns the exit code. */
 /** Runs `services` against an open database; returns the exit code. */
 export async function runServicesCommand({
   db,
@@ -284,6 +287,8 @@ export async function runOrukCommand({
   out,
   err,
   outboundAllow,
+  progress = false,
+  engine = 'postgres',
 }: {
   db: Db;
   argv: string[];
@@ -320,33 +325,73 @@ export async function runOrukCommand({
   }
   const started = Date.now();
   let report: OrukImportReport;
+  let crosswalk: Crosswalk | undefined;
   try {
-    let crosswalk: Crosswalk | undefined;
+    crosswalk = crosswalkFile ? loadCrosswalk(crosswalkFile) : undefined;
+  } catch (e) {
+    err(`Cannot read the crosswalk ${crosswalkFile}: ${(e as Error).message}\nNothing was written.\n`);
+    return 2;
+  }
+  const isUrl = /^https?:\/\//i.test(source);
+  if (dryRun) {
+    // A dry run is a preview: read and checked at once, no job.
     try {
-      crosswalk = crosswalkFile ? loadCrosswalk(crosswalkFile) : undefined;
+      report = await importOrukFeed({
+        db,
+        source,
+        dryRun,
+        skipInvalid,
+        preferPostcode,
+        sourceName,
+        crosswalk,
+        modifiedAfter,
+        actorUserId: null,
+        outboundAllow,
+      });
     } catch (e) {
-      throw new OrukSourceError(`Cannot read the crosswalk ${crosswalkFile}: ${(e as Error).message}`);
+      if (e instanceof OrukSourceError) {
+        err(`${e.message}\nNothing was written.\n`);
+        return 2;
+      }
+      throw e;
     }
-    // Read and applied here, in one transaction (a feed URL is read page by page first); not queued as a job: the
-    // options (crosswalk, source name, partial reads) and the document's organisations stay with the import.
-    report = await importOrukFeed({
-      db,
-      source,
-      dryRun,
+  } else {
+    // As a job, like an upload on the admin page: a file is the job's input; a URL is read page by page by the job.
+    let input: Buffer | null = null;
+    if (!isUrl) {
+      try {
+        input = fs.readFileSync(source);
+      } catch (e) {
+        err(`Cannot read ${source}: ${(e as Error).message}\nNothing was written.\n`);
+        return 2;
+      }
+    }
+    const options: OrukFileJobOptions = {
       skipInvalid,
       preferPostcode,
       sourceName,
       crosswalk,
-      modifiedAfter,
-      actorUserId: null,
+      ...(isUrl ? { url: source, modifiedAfter: modifiedAfter?.toISOString() } : { file: source }),
+    };
+    const { result, error } = await runJobInline(
+      db,
+      engine,
+      {
+        kind: isUrl ? ORUK_URL_JOB : ORUK_FILE_JOB,
+        input,
+        inputType: isUrl ? null : 'application/json',
+        options: options as Record<string, unknown>,
+      },
+      progress,
+      err,
       outboundAllow,
-    });
-  } catch (e) {
-    if (e instanceof OrukSourceError) {
-      err(`${e.message}\nNothing was written.\n`);
+    );
+    if (!result) {
+      // A URL's errors name it already; a file's do not.
+      err(`${isUrl ? '' : `${source}: `}${error ?? 'the import failed'}\nNothing was written.\n`);
       return 2;
     }
-    throw e;
+    report = result as unknown as OrukImportReport;
   }
   out(formatOrukReport(report));
   out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);

@@ -81,7 +81,8 @@ export function tileSources(tileUrl: string): string[] {
 
 /** Every kind of background job the app runs: imports (file, spreadsheet) and feed syncs. */
 export function jobHandlers(config: Config): JobHandlers {
-  return { ...importJobHandlers(), ...feedJobHandlers({ outboundAllow: config.outboundAllow }) };
+  const outbound = { outboundAllow: config.outboundAllow };
+  return { ...importJobHandlers(outbound), ...feedJobHandlers(outbound) };
 }
 
 /** Builds the Express application. */

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { createPacer } from '../eventLoop';
 import { postgis } from '@electric-sql/pglite-postgis';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg, NodePgSession } from 'drizzle-orm/node-postgres';
@@ -242,13 +243,24 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
     throw err;
   }
   // Time queries at the driver: drizzle calls client.query, and tx.query inside client.transaction.
+  // PGlite runs every statement on this thread and resolves it with promise jobs only, so a transaction of many
+  // statements (an import) would hold the event loop from its first statement to its commit. Each query first lets
+  // the event loop serve pending I/O when the thread has been busy for a slice (see createPacer): /healthz and
+  // requests that need no database are answered between statements; the others queue behind the transaction.
   const timing = queryObservers();
+  const pace = createPacer();
+  const paced =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await pace();
+      return fn(...args);
+    };
   const pglite = client;
-  pglite.query = timing.timed(pglite.query.bind(pglite));
+  pglite.query = timing.timed(paced(pglite.query.bind(pglite)) as PGlite['query']);
   const transaction = pglite.transaction.bind(pglite);
   pglite.transaction = ((callback: Parameters<PGlite['transaction']>[0]) =>
     transaction((tx) => {
-      tx.query = timing.timed(tx.query);
+      tx.query = timing.timed(paced(tx.query) as typeof tx.query);
       return callback(tx);
     })) as PGlite['transaction'];
   const db = drizzlePglite(client, { schema }) as unknown as Db;

@@ -390,7 +390,8 @@ describe('de-duplication and bad sources', () => {
     fs.writeFileSync(notJson, '{oops');
     const r = await run([notJson]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/is not JSON/);
+    expect(r.err).toMatch(/not readable as JSON/);
+    expect(r.err).toContain(notJson);
     const closed = await serveFeed([], 5);
     await closed.close();
     expect((await run([closed.url], ALLOW_LOOPBACK)).code).toBe(2);

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../../db';
-import { importOrukFeed, OrukSourceError } from '../imports';
+import { importOrukFeed, OrukSourceError, orukPercent } from '../imports';
 import { enqueueJob, JobInputError, type JobHandlers, type JobRow, type JobWorker } from '../jobs';
 import * as repo from './repository';
 
@@ -46,6 +46,7 @@ export function feedJobHandlers(opts: { outboundAllow?: readonly string[] }): Jo
           actorUserId: ctx.createdBy,
           outboundAllow: opts.outboundAllow,
           complete: true,
+          onProgress: (p) => ctx.progress({ ...p, percent: orukPercent(p) }),
         });
         await ctx.progress({ phase: 'done', done: report.records, total: report.records, percent: 100 });
         return { result: { feed: { id: feed.id, name: feed.name, url: feed.url }, ...report } };

@@ -30,6 +30,7 @@ import * as repo from './repository';
 import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
 import { namesDayOrTime, parseOpeningHours, type ParsedSchedule } from './openingHours';
 import { readSpreadsheet, type Spreadsheet } from './spreadsheet';
+import { createPacer } from '../../eventLoop';
 
 /** One problem with one row: its spreadsheet row (header = 1), the Signpost field, the column and why. */
 export interface ImportProblem {
@@ -284,6 +285,7 @@ async function analyse(
 
   // 1. Map and validate each row.
   const valid: { line: number; row: ImportRow }[] = [];
+  const pace = createPacer();
   for (const [i, { fields, line }] of parsed.records.entries()) {
     const unsafe = fields.flatMap((cell, j) => {
       const reason = textProblem(cell, 'multi');
@@ -304,6 +306,7 @@ async function analyse(
         outcomes.get(line)!.row = result.data;
       } else for (const issue of result.error.issues) reject(line, String(issue.path[0] ?? '(row)'), issue.message);
     }
+    await pace();
     if (i % 200 === 0) await onProgress?.({ phase: 'validate', done: i, total: parsed.records.length });
   }
 
@@ -313,6 +316,7 @@ async function analyse(
   ]);
   const good: GoodRow[] = [];
   for (const { line, row } of valid) {
+    await pace();
     const shaped = row.postcode ? parsePostcodeQuery(row.postcode) : undefined;
     const postcode = shaped?.kind === 'postcode' ? shaped.label : null;
     const centroid = postcode ? known.get(postcodeKey(postcode)) : undefined;

@@ -46,10 +46,12 @@ export {
 export {
   importJobHandlers,
   mappingOf,
-  orukServicesOf,
+  orukDocumentOf,
   csvPercent,
+  orukPercent,
   SERVICES_CSV_JOB,
   ORUK_FILE_JOB,
+  ORUK_URL_JOB,
   type ServicesCsvJobOptions,
   type OrukFileJobOptions,
 } from './jobs';

@@ -13,6 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../db';
 import { recordAudit } from '../accounts';
+import { deferSearchIndex, refreshSearchIndex } from '../search';
 import {
   writeImportBatch,
   type ImportBatch,
@@ -21,6 +22,7 @@ import {
   type ImportedServiceAtLocation,
   type ImportedTaxonomyTerm,
 } from '../directory';
+import { createPacer } from '../../eventLoop';
 import { postcodeKey } from '../../../shared/postcode';
 import { isObject, mapService, unmappedFields, type Crosswalk, type FieldNote, type Org, type Svc } from './orukMap';
 import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
@@ -274,6 +276,8 @@ export interface OrukImportArgs {
   crosswalk?: Crosswalk;
   /** The services are the whole feed: services of this source not in it are marked missing_since. Default true. */
   complete?: boolean;
+  /** Progress: `check` counts records mapped and checked, then `write` (the one transaction) by steps. */
+  onProgress?: (p: { phase: 'check' | 'write'; done: number; total: number }) => void | Promise<void>;
 }
 
 /** Imports the services of an ORUK feed already read; all or nothing unless skipInvalid. */
@@ -323,7 +327,11 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
   const mapped: { svc: Svc; record: string }[] = [];
   const seen = new Set<string>();
   const refsInFeed = new Set<string>();
-  raws.forEach((raw, i) => {
+  const pace = createPacer();
+  const progressEvery = Math.max(1, Math.ceil(raws.length / 20));
+  for (const [i, raw] of raws.entries()) {
+    await pace();
+    if (i % progressEvery === 0) await args.onProgress?.({ phase: 'check', done: i, total: raws.length });
     const record = label(raw, i);
     if (isObject(raw) && raw.id != null) refsInFeed.add(String(raw.id).trim());
     unmappedFields(raw, unmapped);
@@ -340,7 +348,7 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
     if (!svc) {
       report.rejected += 1;
       for (const p of problems) report.problems.push({ record, ...p });
-      return;
+      continue;
     }
     for (const t of svc.unmappedTerms) bump(report.unmappedTerms, t);
     if (TEST_RECORD.test(svc.name) || TEST_RECORD.test(svc.org.name)) {
@@ -350,16 +358,16 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
         field: 'name',
         reason: 'looks like a test record (test, dummy, do not use…)',
       });
-      return;
+      continue;
     }
     if (seen.has(svc.ref)) {
       report.skipped += 1;
       report.skippedRecords.push({ record, field: 'id', reason: 'repeats an earlier service of the feed' });
-      return;
+      continue;
     }
     seen.add(svc.ref);
     mapped.push({ svc, record });
-  });
+  }
   report.unmappedFields = sorted(unmapped);
   report.unmappedTerms = sorted(report.unmappedTerms);
   report.repairs = sorted(report.repairs);
@@ -379,31 +387,35 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
     ).map((r) => [r.key, r]),
   );
   const good: Placed[] = [];
-  const candidates: { s: Placed; record: string }[] = mapped.map(({ svc, record }) => ({
-    record,
-    s: {
-      ...svc,
-      points: svc.locations.map((l, i) => {
-        const byPostcode = l.postcode ? postcodePoints.get(postcodeKey(l.postcode)) : undefined;
-        if (l.lat != null && l.lng != null && byPostcode) {
-          const km = distanceKm(l.lat, l.lng, byPostcode.lat, byPostcode.lng);
-          if (km > 1) {
-            const note = {
-              record,
-              field: `locations.${i}`,
-              reason: `coordinates ${l.lat},${l.lng} are ${km.toFixed(1)} km from postcode ${l.postcode}; placed by the ${args.preferPostcode ? 'postcode' : 'coordinates'}`,
-            };
-            report.warnings.push(note);
-            bump(report.repairs, 'locations: coordinates and postcode disagree by more than 1 km');
-            if (args.preferPostcode) return { lat: byPostcode.lat, lng: byPostcode.lng };
+  const candidates: { s: Placed; record: string }[] = [];
+  for (const { svc, record } of mapped) {
+    await pace();
+    candidates.push({
+      record,
+      s: {
+        ...svc,
+        points: svc.locations.map((l, i) => {
+          const byPostcode = l.postcode ? postcodePoints.get(postcodeKey(l.postcode)) : undefined;
+          if (l.lat != null && l.lng != null && byPostcode) {
+            const km = distanceKm(l.lat, l.lng, byPostcode.lat, byPostcode.lng);
+            if (km > 1) {
+              const note = {
+                record,
+                field: `locations.${i}`,
+                reason: `coordinates ${l.lat},${l.lng} are ${km.toFixed(1)} km from postcode ${l.postcode}; placed by the ${args.preferPostcode ? 'postcode' : 'coordinates'}`,
+              };
+              report.warnings.push(note);
+              bump(report.repairs, 'locations: coordinates and postcode disagree by more than 1 km');
+              if (args.preferPostcode) return { lat: byPostcode.lat, lng: byPostcode.lng };
+            }
+            return { lat: l.lat, lng: l.lng };
           }
-          return { lat: l.lat, lng: l.lng };
-        }
-        if (l.lat != null && l.lng != null) return { lat: l.lat, lng: l.lng };
-        return byPostcode ? { lat: byPostcode.lat, lng: byPostcode.lng } : null;
-      }),
-    },
-  }));
+          if (l.lat != null && l.lng != null) return { lat: l.lat, lng: l.lng };
+          return byPostcode ? { lat: byPostcode.lat, lng: byPostcode.lng } : null;
+        }),
+      },
+    });
+  }
   const icbs =
     (await query<{ n: number }>(db, sql`select count(*)::int as n from icbs where geom is not null`))[0]?.n ?? 0;
   const allPoints = candidates.flatMap(({ s }) => s.points.flatMap((p) => (p ? [p] : [])));
@@ -419,6 +431,7 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
       inEngland.add(r.k);
   }
   for (const { s, record } of candidates) {
+    await pace();
     const outside = s.locations.flatMap((l, i) => {
       const p = s.points[i];
       const where = (place: string) =>
@@ -481,6 +494,7 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
   const toWrite: Write[] = [];
   const unchangedIds: string[] = [];
   for (const s of good) {
+    await pace();
     const record = `services (${s.ref})`;
     const existing = existingServices.get(s.ref);
     const hash = hashOf(s);
@@ -519,15 +533,25 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
 
   // 4. Write, all in one transaction (the directory's one import write); services of this source the feed no longer
   // carries are marked missing.
+  await args.onProgress?.({ phase: 'write', done: 0, total: 3 });
   await db.transaction(async (tx) => {
     const now = new Date();
+    await deferSearchIndex(tx); // one set-based refresh at the end instead of one per written row
     const batch = toWrite.length
       ? await batchOf(tx, key, toWrite, [...newOrgs.values()], [...updatedOrgs.values()], now)
       : emptyBatch();
     report.termsCreated = batch.taxonomyTerms?.length ?? 0;
     batch.seen = { serviceIds: unchangedIds, at: now };
     if (args.complete !== false) batch.missing = { source: key, presentRefs: [...refsInFeed], at: now };
+    batch.onStage = (stage) =>
+      stage === 'locations' ? args.onProgress?.({ phase: 'write', done: 1, total: 3 }) : undefined;
     report.missing = (await writeImportBatch(tx, batch)).missing;
+    await args.onProgress?.({ phase: 'write', done: 2, total: 3 });
+    // Search reads missing_since from services itself, so only the written services need their search rows.
+    await refreshSearchIndex(
+      tx,
+      toWrite.map((s) => s.id),
+    );
     await recordAudit(tx, {
       actorUserId: args.actorUserId ?? null,
       action: 'import.oruk',
@@ -546,6 +570,7 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
     });
   });
   report.written = true;
+  await args.onProgress?.({ phase: 'write', done: 3, total: 3 });
   return report;
 }
 

@@ -18,7 +18,7 @@ import { parseBody, parseQuery } from '../../middleware/validate';
 import { singleLine } from '../../../shared/schemas/common';
 import { requireRole } from '../accounts';
 import { enqueueJob, JobInputError, presentJob, type JobWorker } from '../jobs';
-import { ORUK_FILE_JOB, orukServicesOf, SERVICES_CSV_JOB } from './jobs';
+import { ORUK_FILE_JOB, orukDocumentOf, SERVICES_CSV_JOB } from './jobs';
 import { importSpreadsheet, previewSpreadsheet } from './domain';
 import { parseMapOption, type ColumnMapping } from './fields';
 import {
@@ -207,7 +207,7 @@ export function importsRouter({ database }: AppDeps, worker: JobWorker): Router 
       if (!req.body.length) throw badField('body', 'must not be empty');
       let services: unknown[];
       try {
-        services = orukServicesOf(req.body);
+        services = orukDocumentOf(req.body).services;
       } catch (err) {
         if (err instanceof JobInputError) throw badField('body', err.message);
         throw err;

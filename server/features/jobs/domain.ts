@@ -27,6 +27,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Database, Db } from '../../db';
+import { yieldToEventLoop } from '../../eventLoop';
 import type { JobProgressValue } from '../../db/schema';
 import type { Logger } from '../../logger';
 import * as repo from './repository';
@@ -82,9 +83,6 @@ export type JobHandlers = Readonly<Record<string, JobHandler>>;
 
 /** A problem with the job's input, shown as the job's error. */
 export class JobInputError extends Error {}
-
-/** Yields to the event loop: pending I/O (e.g. /healthz) is served before the caller goes on. */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Adds a queued job. */
 export async function enqueueJob(

@@ -2,7 +2,6 @@
 export {
   enqueueJob,
   createJobWorker,
-  yieldToEventLoop,
   JobInputError,
   INTERRUPTED_ERROR,
   JOB_POLL_MS,

@@ -468,18 +468,23 @@ export async function deferSearchIndex(tx: Db): Promise<void> {
 }
 
 /**
- * Rebuilds the search rows of these services in two set-based statements (instead of one refresh per written row,
+ * Rebuilds the search rows of these services in set-based statements, two per slice of services (instead of one refresh per written row,
  * which made a 10,000-row import spend most of its time in triggers), with the triggers back on so that the map grid
  * follows. Inside the transaction that wrote them.
  */
 export async function refreshSearchIndex(tx: Db, serviceIds: readonly string[]): Promise<void> {
   await tx.execute(sql`select set_config('signpost.search_defer', 'off', true)`);
-  if (!serviceIds.length) return;
-  const ids = sql`${sql.param(serviceIds)}::uuid[]`;
-  await tx.execute(sql`delete from service_search where service_id = any(${ids})`);
-  await tx.execute(sql`insert into service_search (service_id, location_id, organization_id, geom, lat, lng, tsv, term_ids,
-      modes, languages, area_codes, open_days, min_age, max_age, is_free, remote, capacity_status, capacity_confirmed_at)
-    select service_id, location_id, organization_id, geom, lat, lng, tsv, term_ids, modes, languages, area_codes,
-      open_days, min_age, max_age, is_free, remote, capacity_status, capacity_confirmed_at
-    from service_search_source where service_id = any(${ids})`);
+  // In slices, so that no single statement holds the embedded engine (Node's main thread) for long.
+  for (let i = 0; i < serviceIds.length; i += REFRESH_SLICE) {
+    const ids = sql`${sql.param(serviceIds.slice(i, i + REFRESH_SLICE))}::uuid[]`;
+    await tx.execute(sql`delete from service_search where service_id = any(${ids})`);
+    await tx.execute(sql`insert into service_search (service_id, location_id, organization_id, geom, lat, lng, tsv, term_ids,
+        modes, languages, area_codes, open_days, min_age, max_age, is_free, remote, capacity_status, capacity_confirmed_at)
+      select service_id, location_id, organization_id, geom, lat, lng, tsv, term_ids, modes, languages, area_codes,
+        open_days, min_age, max_age, is_free, remote, capacity_status, capacity_confirmed_at
+      from service_search_source where service_id = any(${ids})`);
+  }
 }
+
+/** Services whose search rows one statement of refreshSearchIndex rebuilds. */
+const REFRESH_SLICE = 500;
