@@ -27,7 +27,7 @@ import { textProblem } from '../../../shared/schemas/common';
 import { ImportRow, mapRecord, withNulls, type ColumnMapping } from './fields';
 import { classifyByKeywords, type ImportDefaults } from './presets';
 import * as repo from './repository';
-import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
+import { distanceKm, placeOfPostcode, placeOutsideEngland } from '../oruk';
 import { namesDayOrTime, parseOpeningHours, type ParsedSchedule } from './openingHours';
 import { readSpreadsheet, type Spreadsheet } from './spreadsheet';
 import { createPacer } from '../../eventLoop';

@@ -2,7 +2,7 @@
  * Import of another directory's Open Referral UK feed, 3.0 or 1.0 / HSDS 2 vintage (`npm run import -- oruk
  * URL_OR_FILE`): read a paged ORUK API (following pages, then /services/{id} for shallow list items) or a JSON dump
  * (a list response, an array of services, one service, or an organisation with its services); repair and map every
- * service (orukMap.ts); keep only places in England (orukPlaces.ts); match records imported before by (source,
+ * service (feedMap.ts); keep only places in England (places.ts); match records imported before by (source,
  * source_ref); then write everything in one transaction, or nothing. Signpost gives every record it creates its own
  * UUID; the feed's ids are kept as source_ref on organisations, services and locations, with provenance (first
  * imported, last seen, missing since) on services. See docs/oruk.md and the README.
@@ -24,8 +24,8 @@ import {
 } from '../directory';
 import { createPacer } from '../../eventLoop';
 import { postcodeKey } from '../../../shared/postcode';
-import { isObject, mapService, unmappedFields, type Crosswalk, type FieldNote, type Org, type Svc } from './orukMap';
-import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
+import { isObject, mapService, unmappedFields, type Crosswalk, type FieldNote, type Org, type Svc } from './feedMap';
+import { distanceKm, placeOfPostcode, placeOutsideEngland } from './places';
 import {
   checkOutboundUrl,
   OutboundError,
