@@ -21,10 +21,7 @@ import {
   IMPORT_FIELDS,
   PRESET_NAMES,
   importSpreadsheet,
-  importOrukFeed,
-  loadCrosswalk,
   importJobHandlers,
-  OrukSourceError,
   parseMapOption,
   resolveMapping,
   SERVICES_CSV_JOB,
@@ -35,10 +32,15 @@ import {
   XLSX_TYPE,
   type Preset,
   type ImportReport,
-  type OrukImportReport,
-  type Crosswalk,
   type OrukFileJobOptions,
 } from '../server/features/imports';
+import {
+  importOrukFeed,
+  loadCrosswalk,
+  OrukSourceError,
+  type OrukImportReport,
+  type Crosswalk,
+} from '../server/features/oruk';
 import { createJobWorker, enqueueJob, findJob, type JobProgress } from '../server/features/jobs';
 
 const USAGE = `Usage: npm run import -- services FILE.csv|FILE.xlsx [--preset NAME] [--mapping FILE.json] [--map column=field,...] [--dry-run] [--skip-invalid]

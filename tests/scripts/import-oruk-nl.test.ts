@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { query, type Database, type Db } from '../../server/db';
-import { importOrukFeed, importOrukServices, type OrukImportReport } from '../../server/features/imports';
+import { importOrukFeed, importOrukServices, type OrukImportReport } from '../../server/features/oruk';
 import { runOrukCommand } from '../../scripts/import';
 import { buildTestApp, type TestApp } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { sql } from 'drizzle-orm';
 import { query, type Database } from '../../server/db';
-import { importOrukFeed, importOrukServices } from '../../server/features/imports';
+import { importOrukFeed, importOrukServices } from '../../server/features/oruk';
 import { buildAppOn } from '../helpers/app';
 import { createTestDatabase } from '../helpers/db';
 import { seedGeography } from '../helpers/directory';

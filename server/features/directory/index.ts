@@ -10,3 +10,20 @@ export {
   type CapacityLinkPayload,
 } from './capacityLink';
 export { presentCapacity, etagOf, type CapacityDto, type ServiceDto, type OrganizationDto } from './presenter';
+export {
+  writeImportBatch,
+  type ImportBatch,
+  type ImportBatchResult,
+  type ImportedOrganization,
+  type ImportedService,
+  type ImportedCapacity,
+  type ImportedLocation,
+  type ImportedServiceAtLocation,
+  type ImportedSchedule,
+  type ImportedContact,
+  type ImportedCostOption,
+  type ImportedLanguage,
+  type ImportedServiceArea,
+  type ImportedFunding,
+  type ImportedTaxonomyTerm,
+} from './importWrite';

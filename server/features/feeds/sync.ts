@@ -11,7 +11,8 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../../db';
-import { importOrukFeed, OrukSourceError, orukPercent } from '../imports';
+import { orukPercent } from '../imports';
+import { importOrukFeed, OrukSourceError } from '../oruk';
 import { enqueueJob, JobInputError, type JobHandlers, type JobRow, type JobWorker } from '../jobs';
 import * as repo from './repository';
 

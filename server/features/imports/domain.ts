@@ -12,6 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { query, type Db } from '../../db';
 import { recordAudit } from '../accounts';
+import {
+  writeImportBatch,
+  type ImportBatch,
+  type ImportedLocation,
+  type ImportedOrganization,
+  type ImportedService,
+} from '../directory';
 import { deferSearchIndex, refreshSearchIndex } from '../search';
 import type { Role } from '../../../shared/roles';
 import { parsePostcodeQuery, postcodeKey } from '../../../shared/postcode';
@@ -20,7 +27,7 @@ import { textProblem } from '../../../shared/schemas/common';
 import { ImportRow, mapRecord, withNulls, type ColumnMapping } from './fields';
 import { classifyByKeywords, type ImportDefaults } from './presets';
 import * as repo from './repository';
-import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
+import { distanceKm, placeOfPostcode, placeOutsideEngland } from '../oruk';
 import { namesDayOrTime, parseOpeningHours, type ParsedSchedule } from './openingHours';
 import { readSpreadsheet, type Spreadsheet } from './spreadsheet';
 import { createPacer } from '../../eventLoop';
@@ -464,16 +471,14 @@ async function writeRows({
   onProgress?: (p: ImportProgress) => void | Promise<void>;
 }) {
   const status = actor.role === 'admin' ? 'approved' : 'pending';
-  const orgsNew: repo.OrganizationValues[] = [];
-  const orgsOld: repo.OrganizationValues[] = [];
-  const servicesNew: repo.ServiceValues[] = [];
-  const servicesOld: repo.ServiceValues[] = [];
-  const locationsNew: repo.LocationValues[] = [];
-  const locationsOld: repo.LocationValues[] = [];
-  const links: { serviceId: string; locationId: string }[] = [];
-  const taxonomy: { serviceId: string; termId: string }[] = [];
-  const openingTimes: repo.ScheduleValues[] = [];
-  const refreshedServices: string[] = [];
+  const batch: ImportBatch = {
+    organizations: { create: [], update: [] },
+    services: { create: [], update: [] },
+    locations: { create: [], update: [] },
+    serviceAtLocations: [],
+    taxonomyLinks: [],
+    schedules: [],
+  };
   const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
   for (const g of rows) {
@@ -481,7 +486,7 @@ async function writeRows({
     const before = existing.get(g.sourceRef);
     const organizationId = before?.organizationId ?? randomUUID();
     const description = r.description ?? '';
-    const org: repo.OrganizationValues = {
+    const org: ImportedOrganization = {
       id: organizationId,
       name: r.organization_name,
       description,
@@ -491,11 +496,12 @@ async function writeRows({
       legalStatus: r.legal_status,
       charityNumber: r.charity_number ?? (/^\d{6,8}(-\d+)?$/.test(r.ref ?? '') ? r.ref : null),
       status,
+      source: 'import',
       sourceRef: g.sourceRef,
     };
-    (before ? orgsOld : orgsNew).push(org);
+    (before ? batch.organizations.update : batch.organizations.create).push(org);
     const serviceId = before?.serviceId ?? randomUUID();
-    const service: repo.ServiceValues = {
+    const service: ImportedService = {
       id: serviceId,
       organizationId,
       name: r.service_name ?? r.organization_name,
@@ -507,27 +513,28 @@ async function writeRows({
       email: r.email,
       referralMethod: referralMethodOf(r.referral),
       referralInstructions: r.referral,
-      isFree: g.isFree,
-      feesDescription: r.cost,
+      // Not stated (null) keeps what is stored; a new service gets the column default.
+      isFree: g.isFree ?? undefined,
+      feesDescription: r.cost ?? undefined,
+      // The file's opening times replace the service-wide ones; taxonomy is added to.
+      ...(before?.serviceId ? { replace: 'serviceWideSchedules' as const } : {}),
     };
-    (before?.serviceId ? servicesOld : servicesNew).push(service);
+    (before?.serviceId ? batch.services.update : batch.services.create).push(service);
     const locationId = before?.locationId ?? randomUUID();
-    const location: repo.LocationValues = {
+    const location: ImportedLocation = {
       id: locationId,
       organizationId,
       address1: r.address,
       city: r.city,
       postcode: g.postcode,
-      lat: g.lat,
-      lng: g.lng,
+      point: { lat: g.lat, lng: g.lng },
     };
-    (before?.locationId ? locationsOld : locationsNew).push(location);
-    if (!before?.locationId) links.push({ serviceId, locationId });
-    for (const termId of g.termIds) taxonomy.push({ serviceId, termId });
-    if (before?.serviceId) refreshedServices.push(serviceId);
-    for (const sc of g.schedules) openingTimes.push({ serviceId, ...sc, description: null });
+    (before?.locationId ? batch.locations.update : batch.locations.create).push(location);
+    if (!before?.locationId) batch.serviceAtLocations!.push({ serviceId, locationId });
+    for (const termId of g.termIds) batch.taxonomyLinks!.push({ serviceId, termId });
+    for (const sc of g.schedules) batch.schedules!.push({ serviceId, ...sc, description: null });
     if (g.openingNote)
-      openingTimes.push({
+      batch.schedules!.push({
         serviceId,
         freq: 'WEEKLY',
         byday: null,
@@ -538,22 +545,14 @@ async function writeRows({
   }
 
   const total = rows.length;
+  batch.onStage = (stage) =>
+    onProgress?.({ phase: 'write', done: Math.round(((stage === 'organizations' ? 1 : 2) * total) / 3), total });
   await db.transaction(async (tx) => {
     await deferSearchIndex(tx); // one set-based refresh at the end instead of one per written row
-    await repo.insertOrganizations(tx, orgsNew);
-    await repo.updateOrganizations(tx, orgsOld);
-    await onProgress?.({ phase: 'write', done: Math.round(total / 3), total });
-    await repo.insertServices(tx, servicesNew);
-    await repo.updateServices(tx, servicesOld);
-    await repo.insertLocations(tx, locationsNew);
-    await repo.updateLocations(tx, locationsOld);
-    await onProgress?.({ phase: 'write', done: Math.round((2 * total) / 3), total });
-    await repo.insertServiceAtLocations(tx, links);
-    await repo.insertServiceTaxonomy(tx, taxonomy);
-    await repo.replaceOpeningTimes(tx, openingTimes, refreshedServices);
+    await writeImportBatch(tx, batch);
     await refreshSearchIndex(
       tx,
-      [...servicesNew, ...servicesOld].map((s) => s.id),
+      [...batch.services.create, ...batch.services.update].map((s) => s.id),
     );
     await recordAudit(tx, {
       actorUserId: actor.userId,

@@ -1,4 +1,7 @@
-/** Front door of the imports feature: bulk CSV import of organisations and services (CLI `npm run import -- services`, admin API) and ORUK 3.0 feed import (`npm run import -- oruk`). */
+/**
+ * Front door of the imports feature: bulk spreadsheet import of organisations and services (CLI `npm run import --
+ * services`, admin API) and the import jobs, spreadsheet and ORUK (the ORUK feed mapping itself is in the oruk feature).
+ */
 export {
   importServicesCsv,
   importSpreadsheet,
@@ -55,15 +58,3 @@ export {
   type ServicesCsvJobOptions,
   type OrukFileJobOptions,
 } from './jobs';
-export {
-  importOrukFeed,
-  importOrukServices,
-  feedSourceKey,
-  loadCrosswalk,
-  readOrukSource,
-  servicesOfDocument,
-  OrukSourceError,
-  type OrukImportReport,
-  type OrukProblem,
-} from './oruk';
-export type { Crosswalk } from './orukMap';

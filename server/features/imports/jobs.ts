@@ -9,8 +9,7 @@ import type { Role } from '../../../shared/roles';
 import { importSpreadsheet, type ImportProgress } from './domain';
 import { parseMapOption, type ColumnMapping } from './fields';
 import { resolveMapping, type ImportDefaults, type PresetName } from './presets';
-import { importOrukServices, OrukSourceError, readOrukSource, servicesOfDocument } from './oruk';
-import type { Crosswalk } from './orukMap';
+import { importOrukServices, OrukSourceError, readOrukSource, servicesOfDocument, type Crosswalk } from '../oruk';
 
 /** Job kind of a CSV import of services. */
 export const SERVICES_CSV_JOB = 'services-csv';

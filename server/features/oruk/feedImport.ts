@@ -2,7 +2,7 @@
  * Import of another directory's Open Referral UK feed, 3.0 or 1.0 / HSDS 2 vintage (`npm run import -- oruk
  * URL_OR_FILE`): read a paged ORUK API (following pages, then /services/{id} for shallow list items) or a JSON dump
  * (a list response, an array of services, one service, or an organisation with its services); repair and map every
- * service (orukMap.ts); keep only places in England (orukPlaces.ts); match records imported before by (source,
+ * service (feedMap.ts); keep only places in England (places.ts); match records imported before by (source,
  * source_ref); then write everything in one transaction, or nothing. Signpost gives every record it creates its own
  * UUID; the feed's ids are kept as source_ref on organisations, services and locations, with provenance (first
  * imported, last seen, missing since) on services. See docs/oruk.md and the README.
@@ -11,13 +11,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { query, schema, type Db } from '../../db';
+import { query, type Db } from '../../db';
 import { recordAudit } from '../accounts';
 import { deferSearchIndex, refreshSearchIndex } from '../search';
+import {
+  writeImportBatch,
+  type ImportBatch,
+  type ImportedOrganization,
+  type ImportedService,
+  type ImportedServiceAtLocation,
+  type ImportedTaxonomyTerm,
+} from '../directory';
 import { createPacer } from '../../eventLoop';
 import { postcodeKey } from '../../../shared/postcode';
-import { isObject, mapService, unmappedFields, type Crosswalk, type FieldNote, type Org, type Svc } from './orukMap';
-import { distanceKm, placeOfPostcode, placeOutsideEngland } from './orukPlaces';
+import { isObject, mapService, unmappedFields, type Crosswalk, type FieldNote, type Org, type Svc } from './feedMap';
+import { distanceKm, placeOfPostcode, placeOutsideEngland } from './places';
 import {
   checkOutboundUrl,
   OutboundError,
@@ -523,26 +531,21 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
 
   if (dryRun || (report.rejected > 0 && !skipInvalid)) return report;
 
-  // 4. Write, all in one transaction; then mark services of this source the feed no longer carries.
+  // 4. Write, all in one transaction (the directory's one import write); services of this source the feed no longer
+  // carries are marked missing.
   await args.onProgress?.({ phase: 'write', done: 0, total: 3 });
   await db.transaction(async (tx) => {
     const now = new Date();
     await deferSearchIndex(tx); // one set-based refresh at the end instead of one per written row
-    if (toWrite.length) await writeServices(tx, key, toWrite, [...newOrgs.values()], [...updatedOrgs.values()], report);
-    await args.onProgress?.({ phase: 'write', done: 1, total: 3 });
-    await insertChunks(unchangedIds, (chunk) =>
-      tx.execute(
-        sql`update services set last_seen_at = ${now}, missing_since = null where id = any(${sql.param(chunk)}::uuid[])`,
-      ),
-    );
-    if (args.complete !== false) {
-      const gone = await query<{ id: string }>(
-        tx,
-        sql`update services set missing_since = ${now} where source = ${key} and missing_since is null
-              and source_ref <> all(${sql.param([...refsInFeed])}::text[]) returning id`,
-      );
-      report.missing = gone.length;
-    }
+    const batch = toWrite.length
+      ? await batchOf(tx, key, toWrite, [...newOrgs.values()], [...updatedOrgs.values()], now)
+      : emptyBatch();
+    report.termsCreated = batch.taxonomyTerms?.length ?? 0;
+    batch.seen = { serviceIds: unchangedIds, at: now };
+    if (args.complete !== false) batch.missing = { source: key, presentRefs: [...refsInFeed], at: now };
+    batch.onStage = (stage) =>
+      stage === 'locations' ? args.onProgress?.({ phase: 'write', done: 1, total: 3 }) : undefined;
+    report.missing = (await writeImportBatch(tx, batch)).missing;
     await args.onProgress?.({ phase: 'write', done: 2, total: 3 });
     // Search reads missing_since from services itself, so only the written services need their search rows.
     await refreshSearchIndex(
@@ -573,7 +576,6 @@ export async function importOrukServices(args: OrukImportArgs): Promise<OrukImpo
 
 type Write = Placed & { id: string; orgId: string; isNew: boolean; hash: string };
 
-const CHUNK = 1000;
 /** Free only when the feed says so: fees text saying "free" or every cost option at £0; a cost when it names one; else not stated (null). */
 function statedFree(fees: string | null, costs: { amount?: number | null }[]): boolean | null {
   const text = fees?.trim() ?? '';
@@ -584,20 +586,28 @@ function statedFree(fees: string | null, costs: { amount?: number | null }[]): b
   return null;
 }
 
-async function insertChunks<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await write(rows.slice(i, i + CHUNK));
-}
+const emptyBatch = (): ImportBatch => ({
+  organizations: { create: [], update: [] },
+  services: { create: [], update: [] },
+  locations: { create: [], update: [] },
+});
 
-async function writeServices(
+/**
+ * The directory batch of the services to write: organisations; services (a re-imported service's children are
+ * replaced, its stated capacity recorded when it changed); locations matched by (source, source_ref) and their links;
+ * schedules, contacts, costs, languages, areas, funding; taxonomy matched by Signpost's public term id, else by
+ * taxonomy and code, else added, and crosswalked categories linked to Signpost's own terms.
+ */
+async function batchOf(
   db: Db,
   key: string,
   services: Write[],
   newOrgs: (Org & { id: string })[],
   updatedOrgs: (Org & { id: string })[],
-  report: OrukImportReport,
-): Promise<void> {
-  const now = new Date();
-  const orgValues = (o: Org & { id: string }) => ({
+  now: Date,
+): Promise<ImportBatch> {
+  const org = (o: Org & { id: string }): ImportedOrganization => ({
+    id: o.id,
     name: o.name,
     alternateName: o.alternateName,
     description: o.description,
@@ -606,36 +616,12 @@ async function writeServices(
     phone: o.phone,
     legalStatus: o.legalStatus,
     charityNumber: o.charityNumber,
+    status: 'approved',
+    source: key,
+    sourceRef: o.ref,
   });
-  await insertChunks(newOrgs, (chunk) =>
-    db
-      .insert(schema.organizations)
-      .values(chunk.map((o) => ({ id: o.id, ...orgValues(o), status: 'approved', source: key, sourceRef: o.ref }))),
-  );
-  for (const o of updatedOrgs)
-    await db
-      .update(schema.organizations)
-      .set({ ...orgValues(o), updatedAt: now })
-      .where(sql`id = ${o.id}`);
-
-  // Updated services: their children are replaced.
-  const updatedIds = services.filter((s) => !s.isNew).map((s) => s.id);
-  if (updatedIds.length) {
-    const ids = sql`${sql.param(updatedIds)}::uuid[]`;
-    for (const table of [
-      'schedules',
-      'contacts',
-      'cost_options',
-      'service_languages',
-      'service_areas',
-      'funding',
-      'service_taxonomy',
-      'service_at_locations',
-    ])
-      await db.execute(sql`delete from ${sql.identifier(table)} where service_id = any(${ids})`);
-  }
-
-  const serviceRow = (s: Write) => ({
+  const service = (s: Write): ImportedService => ({
+    id: s.id,
     organizationId: s.orgId,
     name: s.name,
     alternateName: s.alternateName,
@@ -650,57 +636,31 @@ async function writeServices(
     minimumAge: s.minimumAge,
     maximumAge: s.maximumAge,
     alert: s.alert,
-    ...(s.deliveryModes ? { deliveryModes: s.deliveryModes } : {}),
-    capacityStatus: s.capacity?.status ?? null,
-    capacityPlaces: s.capacity?.places ?? null,
-    capacityWaitDays: s.capacity?.waitDays ?? null,
-    capacitySetAt: s.capacity ? new Date(s.capacity.at) : null,
-    capacityConfirmedAt: s.capacity ? new Date(s.capacity.at) : null,
+    deliveryModes: s.deliveryModes ?? undefined,
+    capacity: s.capacity
+      ? {
+          status: s.capacity.status,
+          places: s.capacity.places,
+          waitDays: s.capacity.waitDays,
+          at: new Date(s.capacity.at),
+        }
+      : null,
     source: key,
     sourceRef: s.ref,
     sourceHash: s.hash,
+    firstImportedAt: now,
     lastSeenAt: now,
     missingSince: null,
-    updatedAt: now,
+    ...(s.isNew ? {} : { replace: 'all' as const }),
   });
-  await insertChunks(
-    services.filter((s) => s.isNew),
-    (chunk) =>
-      db.insert(schema.services).values(chunk.map((s) => ({ id: s.id, ...serviceRow(s), firstImportedAt: now }))),
-  );
-  // Capacity history gets an entry only when the imported capacity differs from the current one.
-  const before = new Map(
-    (
-      await query<{ id: string; key: string }>(
-        db,
-        sql`select id, concat_ws('|', capacity_status, capacity_places, capacity_wait_days,
-                   (extract(epoch from capacity_set_at) * 1000)::bigint) as key
-            from services where id = any(${sql.param(updatedIds)}::uuid[])`,
-      )
-    ).map((r) => [r.id, r.key]),
-  );
-  const capacityKey = (c: NonNullable<Svc['capacity']>) =>
-    [c.status, c.places, c.waitDays, Date.parse(c.at)].filter((v) => v != null).join('|');
-  for (const s of services.filter((x) => !x.isNew))
-    await db
-      .update(schema.services)
-      .set({ ...serviceRow(s), version: sql`${schema.services.version} + 1` })
-      .where(sql`id = ${s.id}`);
-  const withCapacity = services.filter((s) => s.capacity && before.get(s.id) !== capacityKey(s.capacity));
-  await insertChunks(withCapacity, (chunk) =>
-    db.insert(schema.capacityHistory).values(
-      chunk.map((s) => ({
-        serviceId: s.id,
-        kind: 'set',
-        status: s.capacity!.status,
-        places: s.capacity!.places,
-        waitDays: s.capacity!.waitDays,
-        via: 'import',
-        version: sql`(select version from services where id = ${s.id})` as unknown as number,
-        recordedAt: new Date(s.capacity!.at),
-      })),
-    ),
-  );
+  const batch: ImportBatch = {
+    organizations: { create: newOrgs.map(org), update: updatedOrgs.map(org) },
+    services: {
+      create: services.filter((s) => s.isNew).map(service),
+      update: services.filter((s) => !s.isNew).map(service),
+    },
+    locations: { create: [], update: [] },
+  };
 
   // Locations (matched by source and source_ref) and service-at-locations.
   const locRefs = [...new Set(services.flatMap((s) => s.locations.map((l) => l.ref)))];
@@ -713,13 +673,11 @@ async function writeServices(
     ).map((r) => [r.source_ref, r.id]),
   );
   const written = new Set<string>();
-  const newLocations: (typeof schema.locations.$inferInsert)[] = [];
-  const updatedLocations: (typeof schema.locations.$inferInsert & { id: string })[] = [];
-  const sals: (typeof schema.serviceAtLocations.$inferInsert & { id: string })[] = [];
+  const sals: ImportedServiceAtLocation[] = [];
+  const linked = new Set<string>();
   const salIdMap = new Map<string, string>();
   for (const s of services) {
     s.locations.forEach((l, i) => {
-      const p = s.points[i];
       const values = {
         organizationId: s.orgId,
         name: l.name,
@@ -729,83 +687,57 @@ async function writeServices(
         region: l.region,
         postcode: l.postcode,
         country: l.country,
-        geom: (p ? sql`ST_SetSRID(ST_MakePoint(${p.lng}, ${p.lat}), 4326)` : null) as unknown as string,
+        point: s.points[i] ?? null,
         source: key,
         sourceRef: l.ref,
       };
       let locId = locIdOf.get(l.ref);
       if (!written.has(l.ref)) {
         written.add(l.ref);
-        if (locId) updatedLocations.push({ id: locId, ...values });
+        if (locId) batch.locations.update.push({ id: locId, ...values });
         else {
           locId = randomUUID();
           locIdOf.set(l.ref, locId);
-          newLocations.push({ id: locId, ...values });
+          batch.locations.create.push({ id: locId, ...values });
         }
       }
-      if (sals.some((x) => x.serviceId === s.id && x.locationId === locId)) return;
+      if (linked.has(`${s.id}|${locId}`)) return;
+      linked.add(`${s.id}|${locId}`);
       const salId = randomUUID();
       if (l.salRef) salIdMap.set(`${s.id}|${l.salRef}`, salId);
       sals.push({ id: salId, serviceId: s.id, locationId: locId! });
     });
   }
-  await insertChunks(newLocations, (chunk) => db.insert(schema.locations).values(chunk));
-  for (const { id, organizationId: _o, ...values } of updatedLocations)
-    await db
-      .update(schema.locations)
-      .set(values)
-      .where(sql`id = ${id}`);
-  await insertChunks(sals, (chunk) => db.insert(schema.serviceAtLocations).values(chunk).onConflictDoNothing());
-
-  await insertChunks(
-    services.flatMap((s) =>
-      s.schedules.map((x) => ({
-        id: randomUUID(),
-        serviceId: s.id,
-        serviceAtLocationId: x.salRef ? (salIdMap.get(`${s.id}|${x.salRef}`) ?? null) : null,
-        freq: x.freq,
-        byday: x.byday,
-        opensAt: x.opensAt,
-        closesAt: x.closesAt,
-        validFrom: x.validFrom,
-        validTo: x.validTo,
-        description: x.description,
-      })),
-    ),
-    (chunk) => db.insert(schema.schedules).values(chunk),
+  batch.serviceAtLocations = sals;
+  batch.schedules = services.flatMap((s) =>
+    s.schedules.map((x) => ({
+      serviceId: s.id,
+      serviceAtLocationId: x.salRef ? (salIdMap.get(`${s.id}|${x.salRef}`) ?? null) : null,
+      freq: x.freq,
+      byday: x.byday,
+      opensAt: x.opensAt,
+      closesAt: x.closesAt,
+      validFrom: x.validFrom,
+      validTo: x.validTo,
+      description: x.description,
+    })),
   );
-  await insertChunks(
-    services.flatMap((s) => s.contacts.map((x) => ({ ...x, id: randomUUID(), serviceId: s.id }))),
-    (chunk) => db.insert(schema.contacts).values(chunk),
+  batch.contacts = services.flatMap((s) => s.contacts.map((x) => ({ ...x, serviceId: s.id })));
+  batch.costOptions = services.flatMap((s) =>
+    s.costs.map((x) => ({
+      serviceId: s.id,
+      option: x.option,
+      amount: x.amount,
+      currency: x.currency,
+      amountDescription: x.description,
+    })),
   );
-  await insertChunks(
-    services.flatMap((s) =>
-      s.costs.map((x) => ({
-        id: randomUUID(),
-        serviceId: s.id,
-        option: x.option,
-        amount: x.amount,
-        currency: x.currency,
-        amountDescription: x.description,
-      })),
-    ),
-    (chunk) => db.insert(schema.costOptions).values(chunk),
+  batch.languages = services.flatMap((s) => s.languages.map((x) => ({ ...x, serviceId: s.id })));
+  batch.serviceAreas = services.flatMap((s) =>
+    s.areas.map((x) => ({ serviceId: s.id, areaType: x.type, areaCode: x.code, name: x.name })),
   );
-  await insertChunks(
-    services.flatMap((s) => s.languages.map((x) => ({ ...x, serviceId: s.id }))),
-    (chunk) => db.insert(schema.serviceLanguages).values(chunk),
-  );
-  await insertChunks(
-    services.flatMap((s) =>
-      s.areas.map((x) => ({ id: randomUUID(), serviceId: s.id, areaType: x.type, areaCode: x.code, name: x.name })),
-    ),
-    (chunk) => db.insert(schema.serviceAreas).values(chunk),
-  );
-  await insertChunks(
-    services.flatMap((s) =>
-      s.funding.map((x) => ({ id: randomUUID(), serviceId: s.id, source: x.source, endsOn: x.endsOn })),
-    ),
-    (chunk) => db.insert(schema.funding).values(chunk),
+  batch.funding = services.flatMap((s) =>
+    s.funding.map((x) => ({ serviceId: s.id, source: x.source, endsOn: x.endsOn })),
   );
 
   // Taxonomy: match by Signpost's public term id, else by taxonomy and code; else add the term. Crosswalked
@@ -816,26 +748,26 @@ async function writeServices(
   );
   const byOruk = new Map(terms.map((t) => [t.oruk_id, t.id]));
   const byCode = new Map(terms.map((t) => [`${t.taxonomy}|${t.code}`, t.id]));
-  const links = new Map<string, { serviceId: string; taxonomyTermId: string }>();
+  const newTerms: ImportedTaxonomyTerm[] = [];
+  const links = new Map<string, { serviceId: string; termId: string }>();
   for (const s of services) {
     for (const t of s.terms) {
       let termId = (t.orukId && byOruk.get(t.orukId)) || byCode.get(`${t.taxonomy}|${t.code}`);
       if (!termId) {
         termId = randomUUID();
-        await db
-          .insert(schema.taxonomyTerms)
-          .values({ id: termId, taxonomy: t.taxonomy, code: t.code, name: t.name, description: t.description });
+        newTerms.push({ id: termId, taxonomy: t.taxonomy, code: t.code, name: t.name, description: t.description });
         byCode.set(`${t.taxonomy}|${t.code}`, termId);
-        report.termsCreated += 1;
       }
-      links.set(`${s.id}|${termId}`, { serviceId: s.id, taxonomyTermId: termId });
+      links.set(`${s.id}|${termId}`, { serviceId: s.id, termId });
     }
     for (const code of s.categories) {
       const termId = byCode.get(`signpost-social-prescribing|${code}`);
-      if (termId) links.set(`${s.id}|${termId}`, { serviceId: s.id, taxonomyTermId: termId });
+      if (termId) links.set(`${s.id}|${termId}`, { serviceId: s.id, termId });
     }
   }
-  await insertChunks([...links.values()], (chunk) => db.insert(schema.serviceTaxonomy).values(chunk));
+  batch.taxonomyTerms = newTerms;
+  batch.taxonomyLinks = [...links.values()];
+  return batch;
 }
 
 /** Reads a feed (URL or file) and imports it. */
