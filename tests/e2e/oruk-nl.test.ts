@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import type { Browser } from 'playwright-core';
 import { query } from '../../server/db';
-import { importOrukFeed } from '../../server/features/imports';
+import { importOrukFeed } from '../../server/features/oruk';
 import { seedGeography } from '../helpers/directory';
 import { expectNoPageProblems, expectNoSeriousAxeViolations, launchBrowser, openPage } from './support/browser';
 import { assertClientBuilt, startApp, type RunningApp } from './support/server';
