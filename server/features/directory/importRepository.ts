@@ -19,7 +19,11 @@ export interface Field<R> {
 
 type Cell = string | number | boolean | Date | null | undefined | readonly string[] | { lat: number; lng: number };
 
-const BATCH = 10_000;
+/**
+ * Rows per statement. Bounded so that no one statement holds the embedded engine (Node's main thread) for long: the
+ * driver lets pending requests run between statements (see server/db/client.ts).
+ */
+const BATCH = 1_000;
 
 /** Every value travels as text (one `text[]` per column) and is cast in SQL: the same on both engines. */
 function asText(v: Cell): string | null {
@@ -55,6 +59,17 @@ function byShape<R extends object>(
   return [...groups.values()];
 }
 
+/**
+ * The rows in slices of BATCH, each grouped by shape: the JavaScript work of one statement (grouping, converting values
+ * to text) is bounded too, and done just before it, so the event loop gets its turn between statements.
+ */
+function* inSlices<R extends object>(
+  rows: readonly R[],
+  fields: readonly Field<R>[],
+): Generator<{ fields: Field<R>[]; rows: R[] }> {
+  for (let start = 0; start < rows.length; start += BATCH) yield* byShape(rows.slice(start, start + BATCH), fields);
+}
+
 /** Inserts rows; `constants` adds columns with a fixed SQL value; `onConflict` e.g. `on conflict do nothing`. */
 export async function insertRows<R extends object>(
   db: Db,
@@ -63,7 +78,7 @@ export async function insertRows<R extends object>(
   rows: readonly R[],
   options: { constants?: Record<string, string>; onConflict?: string } = {},
 ): Promise<void> {
-  for (const group of byShape(rows, fields)) {
+  for (const group of inSlices(rows, fields)) {
     const expressions: Record<string, string> = { ...options.constants };
     for (const f of group.fields) if (f.type !== 'text') expressions[f.column] = valueOf(f.column, f.type);
     await bulkInsert(db, {
@@ -88,7 +103,7 @@ export async function updateRows<R extends { id: string }>(
   rows: readonly R[],
   options: { onlyChanged: boolean; alsoSet?: string },
 ): Promise<void> {
-  for (const group of byShape(rows, fields)) {
+  for (const group of inSlices(rows, fields)) {
     if (!group.fields.length) continue;
     const columns = ['id', ...group.fields.map((f) => f.column)];
     const values = group.fields.map((f) => valueOf(f.column, f.type));

@@ -481,7 +481,9 @@ async function writeRows({
   };
   const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
+  const pace = createPacer();
   for (const g of rows) {
+    await pace();
     const r = g.row;
     const before = existing.get(g.sourceRef);
     const organizationId = before?.organizationId ?? randomUUID();

@@ -676,7 +676,9 @@ async function batchOf(
   const sals: ImportedServiceAtLocation[] = [];
   const linked = new Set<string>();
   const salIdMap = new Map<string, string>();
+  const pace = createPacer();
   for (const s of services) {
+    await pace();
     s.locations.forEach((l, i) => {
       const values = {
         organizationId: s.orgId,
@@ -751,6 +753,7 @@ async function batchOf(
   const newTerms: ImportedTaxonomyTerm[] = [];
   const links = new Map<string, { serviceId: string; termId: string }>();
   for (const s of services) {
+    await pace();
     for (const t of s.terms) {
       let termId = (t.orukId && byOruk.get(t.orukId)) || byCode.get(`${t.taxonomy}|${t.code}`);
       if (!termId) {
