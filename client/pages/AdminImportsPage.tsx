@@ -13,6 +13,7 @@ import { TableHead } from '../components/TableHead';
 import { AdminOnly } from '../components/AdminOnly';
 import { JobProgress } from '../components/JobProgress';
 import { FeedsPanel } from '../components/FeedsPanel';
+import { FormField } from '../components/FormField';
 import { syncFeedNow, type FeedDto } from '../api/feeds';
 import { listJobs, startCsvImport, type JobJson } from '../api/jobs';
 
@@ -157,28 +158,23 @@ function ImportsContent() {
       </p>
 
       <form onSubmit={(e) => void handleSubmit(e)} noValidate className="nhsuk-u-margin-bottom-6">
-        <div className={`nhsuk-form-group${fileError ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label" htmlFor="import-file">
-            CSV file
-          </label>
-          <div className="nhsuk-hint" id="import-file-hint">
-            A spreadsheet saved as CSV, with a header row. Up to 5 MB.
-          </div>
-          {fileError && (
-            <span className="nhsuk-error-message" id="import-file-error">
-              <span className="nhsuk-u-visually-hidden">Error: </span>
-              {fileError}
-            </span>
+        <FormField
+          id="import-file"
+          label="CSV file"
+          hint="A spreadsheet saved as CSV, with a header row. Up to 5 MB."
+          error={fileError ?? undefined}
+        >
+          {(describedBy) => (
+            <input
+              className={`nhsuk-file-upload${fileError ? ' nhsuk-file-upload--error' : ''}`}
+              id="import-file"
+              name="import-file"
+              type="file"
+              accept=".csv,text/csv"
+              aria-describedby={describedBy}
+            />
           )}
-          <input
-            className={`nhsuk-file-upload${fileError ? ' nhsuk-file-upload--error' : ''}`}
-            id="import-file"
-            name="import-file"
-            type="file"
-            accept=".csv,text/csv"
-            aria-describedby={`import-file-hint${fileError ? ' import-file-error' : ''}`}
-          />
-        </div>
+        </FormField>
         <div className="nhsuk-form-group">
           <label className="nhsuk-label" htmlFor="import-preset">
             Kind of file

@@ -29,6 +29,7 @@ import { CheckboxItem } from '../components/CheckboxItem';
 import { ErrorSummary, type FormProblem } from '../components/ErrorSummary';
 import { PageHeading } from '../components/PageHeading';
 import { TableHead } from '../components/TableHead';
+import { FormField } from '../components/FormField';
 import { useApiResource } from '../hooks/useApiResource';
 import { useSession } from '../hooks/useSession';
 import { weekdayName } from '../../shared/weekdays';
@@ -273,28 +274,23 @@ function Wizard() {
 
       <h2 className="nhsuk-heading-m">1. Choose the file</h2>
       <form onSubmit={onUpload} noValidate className="nhsuk-u-margin-bottom-6">
-        <div className={`nhsuk-form-group${fileError ? ' nhsuk-form-group--error' : ''}`}>
-          <label className="nhsuk-label" htmlFor="sheet-file">
-            Spreadsheet file
-          </label>
-          <div className="nhsuk-hint" id="sheet-file-hint">
-            CSV or Excel (.xlsx, first worksheet), with the column names in row 1. Up to 5 MB.
-          </div>
-          {fileError && (
-            <span className="nhsuk-error-message" id="sheet-file-error">
-              <span className="nhsuk-u-visually-hidden">Error: </span>
-              {fileError}
-            </span>
+        <FormField
+          id="sheet-file"
+          label="Spreadsheet file"
+          hint="CSV or Excel (.xlsx, first worksheet), with the column names in row 1. Up to 5 MB."
+          error={fileError ?? undefined}
+        >
+          {(describedBy) => (
+            <input
+              className={`nhsuk-file-upload${fileError ? ' nhsuk-file-upload--error' : ''}`}
+              id="sheet-file"
+              name="sheet-file"
+              type="file"
+              accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+              aria-describedby={describedBy}
+            />
           )}
-          <input
-            className={`nhsuk-file-upload${fileError ? ' nhsuk-file-upload--error' : ''}`}
-            id="sheet-file"
-            name="sheet-file"
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            aria-describedby={`sheet-file-hint${fileError ? ' sheet-file-error' : ''}`}
-          />
-        </div>
+        </FormField>
         <button className="nhsuk-button nhsuk-button--secondary" type="submit" disabled={!!busy}>
           Read the file
         </button>
