@@ -60,8 +60,10 @@ export interface StartupStatus {
   state: 'ready' | 'loading_reference_data' | 'failed';
   /** Current step while loading. */
   step?: string;
-  /** Percent of the current step done, 0–100. */
+  /** Percent of the whole load done, 0–99 while loading; never goes down. */
   percent?: number;
+  /** Percent of the current step done, 0–100. */
+  stepPercent?: number;
   /** Why it failed. */
   error?: string;
 }
@@ -126,6 +128,8 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(compression());
+  // Before anything that may touch the database: /healthz never waits for it (see healthRouter).
+  app.use(healthRouter(deps));
   // Browsing fails open: a database outage must not turn every API request into an error because of the limiter.
   app.use(
     '/api',
@@ -141,10 +145,13 @@ export function createApp(deps: AppDeps): Express {
   // The ORUK file import reads its own (larger) JSON body as bytes.
   app.use((req, res, next) => (req.path === ORUK_IMPORT_PATH ? next() : json(req, res, next)));
   app.use(rejectUnsafeInput);
-  app.use(sessionMiddleware(deps.database.db));
+  // Sessions are read for the API and /metrics only: the health checks, the app shell and its assets need no
+  // database, so they answer even while the embedded database is busy with a long transaction (the first load).
+  const session = sessionMiddleware(deps.database.db);
+  app.use((req, res, next) =>
+    req.path.startsWith('/api/') || req.path === '/metrics' ? session(req, res, next) : next(),
+  );
   app.use(csrfProtection);
-
-  app.use(healthRouter(deps));
   app.use(metricsRouter(deps, metrics.registry));
   app.get('/api/config', async (_req, res) => {
     res.json({

@@ -5,7 +5,7 @@ import { createLogger } from './logger';
 import { sql } from 'drizzle-orm';
 import { openDatabase, DataDirLockedError, query, type Database } from './db';
 import { createApp, jobHandlers, type StartupStatus } from './app';
-import { importReferenceData, referenceDatasetStates } from './features/areas';
+import { importReferenceData, loadProgressTracker, referenceDatasetStates } from './features/areas';
 import { createMailer } from './features/email';
 import { scheduleCapacityNudges } from './features/nudges';
 import {
@@ -131,18 +131,19 @@ async function main(): Promise<void> {
   if (needsReference) {
     // First start: load England's reference data while already serving /healthz and a "loading" /readyz.
     const loadStarted = performance.now();
-    logger.info(`loading reference data (${toLoad.length} datasets; a whole first load takes about 2–3 minutes)`);
+    logger.info(`loading reference data (${toLoad.length} datasets; a whole first load takes about a minute)`);
     let lastLogged = '';
+    const track = loadProgressTracker(toLoad.map((d) => d.dataset));
     importReferenceData({
       db: database.db,
       dataRoot: config.referenceDataDir,
       onProgress: ({ step, done, total }) => {
-        const percent = total ? Math.floor((done / total) * 100) : 0;
-        Object.assign(startupStatus, { step, percent });
-        const bucket = `${step}:${Math.floor(percent / 25)}`;
+        const progress = track(step, done, total);
+        Object.assign(startupStatus, progress);
+        const bucket = `${step}:${Math.floor(progress.stepPercent / 25)}`;
         if (bucket !== lastLogged) {
           lastLogged = bucket;
-          logger.info({ step, percent }, `loading reference data: ${step} ${percent}%`);
+          logger.info(progress, `loading reference data: ${progress.percent}% (${step} ${progress.stepPercent}%)`);
         }
       },
     })
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
         await seedDemoNow().catch((err: unknown) =>
           logger.error({ err }, 'the demo did not load; Signpost runs without it'),
         );
-        Object.assign(startupStatus, { state: 'ready', step: undefined, percent: undefined });
+        Object.assign(startupStatus, { state: 'ready', step: undefined, percent: undefined, stepPercent: undefined });
         const seconds = Number(((performance.now() - loadStarted) / 1000).toFixed(1));
         logger.info(
           { results, counts: await tableCounts(database) },

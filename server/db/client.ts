@@ -2,9 +2,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import fs from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
-import { createPacer } from '../eventLoop';
-import { postgis } from '@electric-sql/pglite-postgis';
+import type { PGlite } from '@electric-sql/pglite';
+import { EmbeddedClient } from './embedded';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg, NodePgSession } from 'drizzle-orm/node-postgres';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -222,17 +221,14 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
       throw err;
     }
   }
-  let client: PGlite;
+  let client: EmbeddedClient;
   try {
-    client = await PGlite.create({
+    client = await EmbeddedClient.open({
       dataDir,
-      loadDataDir: opts.loadDataDir,
-      extensions: { postgis },
+      loadDataDir: opts.loadDataDir ? await opts.loadDataDir.arrayBuffer() : undefined,
       // A persistent database serves England's 2.7 M postcodes (~250 MB with index): PGlite's default 128 MB of
       // shared buffers makes random lookups miss often (p95 2×). In-memory test databases keep the default.
-      ...(dataDir
-        ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] }
-        : {}),
+      startParams: dataDir ? ['-c', `shared_buffers=${EMBEDDED_SHARED_BUFFERS}`] : undefined,
     });
   } catch (err) {
     try {
@@ -242,28 +238,18 @@ async function openEmbedded(opts: OpenOptions): Promise<Database> {
     }
     throw err;
   }
-  // Time queries at the driver: drizzle calls client.query, and tx.query inside client.transaction.
-  // PGlite runs every statement on this thread and resolves it with promise jobs only, so a transaction of many
-  // statements (an import) would hold the event loop from its first statement to its commit. Each query first lets
-  // the event loop serve pending I/O when the thread has been busy for a slice (see createPacer): /healthz and
-  // requests that need no database are answered between statements; the others queue behind the transaction.
+  // Time queries at the driver: drizzle calls client.query, and tx.query inside client.transaction. PGlite runs on
+  // its own thread (embedded.ts), so a long statement never holds this one: requests that need no database are
+  // answered meanwhile; the others queue behind it, as on one connection.
   const timing = queryObservers();
-  const pace = createPacer();
-  const paced =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    async (...args: A): Promise<R> => {
-      await pace();
-      return fn(...args);
-    };
-  const pglite = client;
-  pglite.query = timing.timed(paced(pglite.query.bind(pglite)) as PGlite['query']);
-  const transaction = pglite.transaction.bind(pglite);
-  pglite.transaction = ((callback: Parameters<PGlite['transaction']>[0]) =>
+  client.query = timing.timed(client.query.bind(client));
+  const transaction = client.transaction.bind(client);
+  client.transaction = ((callback: Parameters<EmbeddedClient['transaction']>[0]) =>
     transaction((tx) => {
-      tx.query = timing.timed(paced(tx.query) as typeof tx.query);
+      tx.query = timing.timed(tx.query);
       return callback(tx);
-    })) as PGlite['transaction'];
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+    })) as EmbeddedClient['transaction'];
+  const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   let closed = false;
   return {
     db,

@@ -79,19 +79,26 @@ const ProblemDetails = z
   })
   .meta({ id: 'ProblemDetails', description: 'Error response (application/problem+json)' });
 
-const Health = z.object({ status: z.literal('ok'), uptimeSeconds: z.int() }).meta({ id: 'Health' });
+const Startup = z
+  .object({
+    state: z.enum(['ready', 'loading_reference_data', 'failed']),
+    step: z.string().optional().meta({ description: 'Reference-data step running now' }),
+    percent: z
+      .number()
+      .optional()
+      .meta({ description: 'Percent of the whole reference-data load done; rises to 99, then the state is ready' }),
+    stepPercent: z.number().optional().meta({ description: 'Percent of the current step done' }),
+    error: z.string().optional().meta({ description: 'Why the load failed' }),
+  })
+  .meta({ id: 'Startup', description: 'What a first start is doing (absent once ready)' });
+const Health = z
+  .object({ status: z.literal('ok'), uptimeSeconds: z.int(), startup: Startup.optional() })
+  .meta({ id: 'Health' });
 const Ready = z
   .object({
     status: z.enum(['ready', 'not_ready']),
     engine: z.enum(['pglite', 'postgres']),
-    startup: z
-      .object({
-        state: z.string(),
-        step: z.string().optional(),
-        percent: z.number().optional(),
-        error: z.string().optional(),
-      })
-      .optional(),
+    startup: Startup.optional(),
     datasets: z
       .array(
         z.object({
@@ -257,7 +264,7 @@ export const ENDPOINTS: Endpoint[] = [
     {
       method: 'get',
       path: '/healthz',
-      summary: 'Liveness: the process is up',
+      summary: 'Liveness: the process is up (answered from memory, whatever the database is doing)',
       access: 'public',
       ok: { description: 'Up', schema: Health },
     },

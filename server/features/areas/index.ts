@@ -8,6 +8,7 @@ export {
 } from './importer';
 export type { ImportOptions, ImportProgress, StepResult } from './importer';
 export { ImportRejectedError, type RowProblem } from './parse';
+export { loadProgressTracker, STEP_WEIGHTS, type LoadProgress } from './progress';
 export { STEPS, type StepName, DEFAULT_DATA_ROOT } from './datasets';
 export { areasRouter } from './routes';
 export { geocode, locatePostcode, type GeocodeResult } from './domain';
