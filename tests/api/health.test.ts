@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { buildTestApp, type TestApp } from '../helpers/app';
+import { buildAppOn, buildTestApp, type TestApp } from '../helpers/app';
+import { sql } from 'drizzle-orm';
 import { TEST_ENGINE } from '../helpers/db';
 import { STEPS, importReferenceData } from '../../server/features/areas';
 import { writeReferenceFixture } from '../helpers/referenceFixture';
@@ -35,6 +36,26 @@ describe('health endpoints', () => {
     );
     const res = await request(t.app).get('/readyz').expect(503);
     expect(res.body.status).toBe('not_ready');
+  });
+});
+
+describe("during a first start's reference-data load", () => {
+  it('when the load holds the database in a transaction, then /healthz and /readyz answer from memory with its step and percent', async () => {
+    const startupStatus = { state: 'loading_reference_data' as const, step: 'postcodes', percent: 42, stepPercent: 10 };
+    const loading = buildAppOn(t.database, {}, { startupStatus });
+    // As the load does: a transaction that holds the tables /readyz would read (on PGlite, the only connection).
+    await t.database.db.transaction(async (tx) => {
+      await tx.execute(sql`lock table dataset_imports in access exclusive mode`);
+      // A bound on a hang, not a measure of speed: a /readyz that queried the database would wait for this transaction.
+      const ready = await request(loading).get('/readyz').timeout(30_000).expect(503);
+      expect(ready.body).toMatchObject({ status: 'not_ready', startup: startupStatus });
+      expect(ready.headers['retry-after']).toBeDefined();
+      const health = await request(loading).get('/healthz').timeout(30_000).expect(200);
+      expect(health.body).toMatchObject({ status: 'ok', startup: startupStatus });
+    });
+    // Once ready, /healthz no longer mentions the start-up.
+    const ready = buildAppOn(t.database, {}, { startupStatus: { state: 'ready' } });
+    expect((await request(ready).get('/healthz').expect(200)).body.startup).toBeUndefined();
   });
 });
 
