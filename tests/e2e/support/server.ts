@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { buildTestApp, type TestApp } from '../../helpers/app';
+import { buildTestApp, type TestApp, type TestDeps } from '../../helpers/app';
 import { TEST_TILE_URL } from './tiles';
 
 /** Folder of the built client the app serves. */
@@ -33,11 +33,13 @@ export interface RunningApp {
 export interface StartAppOptions {
   /** Arranges the database before the app listens (e.g. loads reference data). Default none: an empty database. */
   setup?: (testApp: TestApp) => Promise<void>;
+  /** Dependencies of the app beyond configuration and database (e.g. a start-up status). Default none. */
+  deps?: TestDeps;
 }
 
 /** Builds the app on a fresh database with test tiles, runs `setup`, and listens on 127.0.0.1 at a free port. */
 export async function startApp(env: Record<string, string> = {}, options: StartAppOptions = {}): Promise<RunningApp> {
-  const testApp = await buildTestApp({ TILE_URL: TEST_TILE_URL, ...env });
+  const testApp = await buildTestApp({ TILE_URL: TEST_TILE_URL, ...env }, options.deps);
   try {
     await options.setup?.(testApp);
   } catch (error) {
