@@ -570,15 +570,10 @@ async function deriveCatchments({ db, dryRun, progress }: StepContext): Promise<
       listSize: p.list_size,
     })),
   });
-  // One update of the LSOAs whose PCN changes (null when unassigned): every updated row rewrites its indexes,
-  // the polygon's GiST entry among them, so rows that keep their PCN are left alone.
+  await db.execute(sql`update lsoas set pcn_code = null`);
   const pairs = [...assignment.entries()];
   await db.execute(
-    sql`update lsoas set pcn_code = n.pcn
-        from (select l.code, a.pcn from lsoas l
-              left join unnest(${sql.param(pairs.map((p) => p[0]))}::text[], ${sql.param(pairs.map((p) => p[1]))}::text[]) as a(lsoa, pcn)
-                on a.lsoa = l.code) as n
-        where lsoas.code = n.code and lsoas.pcn_code is distinct from n.pcn`,
+    sql`update lsoas set pcn_code = a.pcn from unnest(${sql.param(pairs.map((p) => p[0]))}::text[], ${sql.param(pairs.map((p) => p[1]))}::text[]) as a(lsoa, pcn) where lsoas.code = a.lsoa`,
   );
   progress(1, 3);
   // Catchment polygon = union of its LSOAs; snapping to ~1 m removes slivers between generalised neighbours.
