@@ -10,5 +10,5 @@ export {
 } from './client';
 export type { Database, Db, Engine, OpenOptions, QueryObserver, PoolStats } from './client';
 export { DataDirLockedError } from './lock';
-export { bulkInsert, type BulkColumn } from './bulk';
+export { bulkInsert, bulkCopy, type BulkColumn } from './bulk';
 export * as schema from './schema';

@@ -535,6 +535,45 @@ describe(`reference import on ${TEST_ENGINE}: re-running`, () => {
     await db.execute(sql`delete from postcodes where key = 'M139QQ'`);
     expect((await snapshot(db)).counts).toEqual(before.counts);
   });
+  it('when a newer postcode file drops one postcode and moves another, then the table holds exactly the new file', async () => {
+    const before = await snapshot(db);
+    const [dropped, moved, ...kept] = fx.POSTCODES;
+    const newer = [...kept, { ...moved, lat: 53.5, lng: -2.25 }];
+    const postcodes = ['postcode,lat,lng', ...newer.map((p) => `${p.postcode},${p.lat},${p.lng}`)].join('\n') + '\n';
+    await importReferenceData({ db, dataRoot: fixtureDir({ postcodes }), only: ['postcodes'] });
+    expect(await query(db, sql`select key, postcode, lat, lng from postcodes order by key`)).toEqual(
+      newer
+        .map((p) => ({ key: p.postcode.replace(' ', ''), postcode: p.postcode, lat: p.lat, lng: p.lng }))
+        .sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    expect(await query(db, sql`select 1 from postcodes where key = ${dropped.postcode.replace(' ', '')}`)).toEqual([]);
+    // Put the fixture back for the tests that follow.
+    await importReferenceData({ db, dataRoot, only: ['postcodes'] });
+    expect(await snapshot(db)).toEqual({ ...before, importedAt: expect.any(Object) });
+  });
+
+  it('when indicators are imported again, then each of their values is replaced and other indicators are kept', async () => {
+    const before = await snapshot(db);
+    const practice = fx.AGE_PROFILE[0]!.orgCode;
+    await db.execute(sql`update area_indicators set value = -1 where area_type = 'practice' and area_code = ${practice}
+      and indicator = 'pct_65plus' and period = '2025-12'`);
+    await db.execute(sql`insert into area_indicators (area_type, area_code, indicator, period, value, source)
+      values ('practice', ${practice}, 'pct_95plus', '2025-12', 0.5, 'test'), ('practice', 'Z99999', 'pct_65plus', '2025-12', 1, 'test')`);
+    await importReferenceData({ db, dataRoot, only: ['age_profile'], force: true });
+    expect(
+      await query(
+        db,
+        sql`select area_code, indicator, value from area_indicators where source = 'test' order by area_code, indicator`,
+      ),
+    ).toEqual([
+      { area_code: practice, indicator: 'pct_95plus', value: 0.5 },
+      { area_code: 'Z99999', indicator: 'pct_65plus', value: 1 },
+    ]);
+    await db.execute(sql`delete from area_indicators where source = 'test'`);
+    const after = await snapshot(db);
+    expect(after.counts).toEqual(before.counts);
+    expect(after.fingerprints).toEqual(before.fingerprints);
+  });
 });
 
 describe(`reference import on ${TEST_ENGINE}: dry run`, () => {

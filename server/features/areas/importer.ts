@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { bulkInsert, query, type Db } from '../../db';
+import { bulkCopy, bulkInsert, query, type Db } from '../../db';
+import { createPacer } from '../../eventLoop';
 import { assignLsoasToPcns } from '../../../shared/geo/catchment';
 import { DISTRICT_CODE, SPACED_POSTCODE, SPACED_SECTOR } from '../../../shared/postcode';
 import { DEFAULT_DATA_ROOT, FILES, PERIODS, STEPS, type StepName } from './datasets';
@@ -239,7 +240,24 @@ async function writeIndicators(
   { period, source }: { period: string; source: string },
   onBatch?: (n: number) => void,
 ): Promise<void> {
-  await bulkInsert(db, {
+  // An upsert of each (area, indicator, period), done as delete-then-append so the rows go in by the bulk path:
+  // on a first load there is nothing to delete; otherwise exactly the keys being written are deleted first.
+  const areaTypes = [...new Set(rows.map((r) => r[0]))];
+  const [existing] = await query<{ found: boolean }>(
+    db,
+    sql`select exists (select 1 from area_indicators where period = ${period} and area_type = any(${sql.param(areaTypes)}::text[])) as found`,
+  );
+  if (existing?.found) {
+    for (let start = 0; start < rows.length; start += 100_000) {
+      const batch = rows.slice(start, start + 100_000);
+      await db.execute(sql`
+        delete from area_indicators a
+        using unnest(${sql.param(batch.map((r) => r[0]))}::text[], ${sql.param(batch.map((r) => r[1]))}::text[],
+                     ${sql.param(batch.map((r) => r[2]))}::text[]) as k(area_type, area_code, indicator)
+        where a.area_type = k.area_type and a.area_code = k.area_code and a.indicator = k.indicator and a.period = ${period}`);
+    }
+  }
+  await bulkCopy(db, {
     table: 'area_indicators',
     columns: [
       { name: 'area_type', type: 'text' },
@@ -250,9 +268,6 @@ async function writeIndicators(
       { name: 'source', type: 'text' },
     ],
     rows: rows.map((r) => [...r, period, source]),
-    onConflict:
-      'on conflict (area_type, area_code, indicator, period) do update set value = excluded.value, source = excluded.source',
-    batchSize: 20_000,
     onBatch,
   });
 }
@@ -421,28 +436,6 @@ async function importWorkforce({ db, root, dryRun }: StepContext): Promise<numbe
 }
 
 async function importPostcodes({ db, root, dryRun, progress }: StepContext): Promise<number> {
-  // 2.7 M rows: a plain split is several times faster than a general CSV parser, and the file has no quoting.
-  const file = path.join(root, FILES.postcodes);
-  const lines = readText(file).split('\n');
-  const name = path.basename(file);
-  const problems: RowProblem[] = [];
-  if (lines[0]?.trim() !== 'postcode,lat,lng')
-    problems.push({ file: name, line: 1, field: '(header)', reason: 'must be postcode,lat,lng' });
-  const rows: [string, string, number, number][] = [];
-  for (let i = 1; i < lines.length && problems.length < 1000; i++) {
-    const line = lines[i]!;
-    if (!line) continue;
-    const [postcode, latText, lngText] = line.split(',');
-    const lat = Number(latText);
-    const lng = Number(lngText);
-    if (!postcode || !SPACED_POSTCODE.test(postcode))
-      problems.push({ file: name, line: i + 1, field: 'postcode', reason: 'is not a postcode' });
-    else if (!latText || !(lat >= 49 && lat <= 61))
-      problems.push({ file: name, line: i + 1, field: 'lat', reason: 'must be a number from 49 to 61' });
-    else if (!lngText || !(lng >= -9 && lng <= 2.5))
-      problems.push({ file: name, line: i + 1, field: 'lng', reason: 'must be a number from -9 to 2.5' });
-    else rows.push([postcode.replace(' ', ''), postcode, lat, lng]);
-  }
   const sectors = await readCsv(path.join(root, FILES.sectors), PostcodeAreaRow.extend({ sector: z_sector() }), [
     'sector',
     'lat',
@@ -453,21 +446,70 @@ async function importPostcodes({ db, root, dryRun, progress }: StepContext): Pro
     PostcodeAreaRow.extend({ district: z_district() }),
     ['district', 'lat', 'lng'],
   );
+  // 2.7 M rows: a plain split is several times faster than a general CSV parser, and the file has no quoting.
+  const file = path.join(root, FILES.postcodes);
+  const text = readText(file);
+  const name = path.basename(file);
+  const problems: RowProblem[] = [];
+  let end = text.indexOf('\n');
+  if (end < 0) end = text.length;
+  if (text.slice(0, end).trim() !== 'postcode,lat,lng')
+    problems.push({ file: name, line: 1, field: '(header)', reason: 'must be postcode,lat,lng' });
+  let valid = 0;
+  let estimatedTotal = 0;
+  // Validates line by line (no split of the whole 70 MB text) and hands out batches of valid rows while no line has
+  // been rejected, so they are written while the next are checked; a rejected line stops the writing, the rest of
+  // the file is still checked for the report, and the step's transaction rolls back what was written.
+  async function* batches(): AsyncGenerator<[string, string, number, number][]> {
+    const pace = createPacer();
+    let batch: [string, string, number, number][] = [];
+    for (let lineNo = 2, start = end + 1; start < text.length && problems.length < 1000; lineNo++, start = end + 1) {
+      end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      if (lineNo % 2000 === 0) await pace();
+      if (end === start) continue;
+      const [postcode, latText, lngText] = text.slice(start, end).split(',');
+      const lat = Number(latText);
+      const lng = Number(lngText);
+      if (!postcode || !SPACED_POSTCODE.test(postcode))
+        problems.push({ file: name, line: lineNo, field: 'postcode', reason: 'is not a postcode' });
+      else if (!latText || !(lat >= 49 && lat <= 61))
+        problems.push({ file: name, line: lineNo, field: 'lat', reason: 'must be a number from 49 to 61' });
+      else if (!lngText || !(lng >= -9 && lng <= 2.5))
+        problems.push({ file: name, line: lineNo, field: 'lng', reason: 'must be a number from -9 to 2.5' });
+      else {
+        valid++;
+        if (problems.length === 0) batch.push([postcode.replace(' ', ''), postcode, lat, lng]);
+      }
+      if (batch.length === 100_000) {
+        estimatedTotal = Math.round((valid * text.length) / end);
+        yield batch;
+        batch = [];
+      }
+    }
+    estimatedTotal = valid;
+    if (problems.length === 0 && batch.length) yield batch;
+  }
+  if (dryRun) {
+    const checking = batches();
+    while (!(await checking.next()).done) progress(valid, estimatedTotal);
+  } else {
+    // The file is the whole lookup: it replaces the table (postcodes no longer published go), in this transaction.
+    await db.execute(sql`delete from postcodes`);
+    await bulkCopy(db, {
+      table: 'postcodes',
+      columns: [
+        { name: 'key', type: 'text' },
+        { name: 'postcode', type: 'text' },
+        { name: 'lat', type: 'float8' },
+        { name: 'lng', type: 'float8' },
+      ],
+      rows: batches(),
+      onBatch: (n) => progress(n, Math.max(n, estimatedTotal)),
+    });
+  }
   rejectIfAny([...problems, ...sectors.problems, ...districts.problems]);
-  if (dryRun) return rows.length;
-  await bulkInsert(db, {
-    table: 'postcodes',
-    columns: [
-      { name: 'key', type: 'text' },
-      { name: 'postcode', type: 'text' },
-      { name: 'lat', type: 'float8' },
-      { name: 'lng', type: 'float8' },
-    ],
-    rows,
-    onConflict: 'on conflict (key) do update set postcode = excluded.postcode, lat = excluded.lat, lng = excluded.lng',
-    batchSize: 25_000,
-    onBatch: (n) => progress(n, rows.length),
-  });
+  if (dryRun) return valid;
   await bulkInsert(db, {
     table: 'postcode_areas',
     columns: [
@@ -483,7 +525,7 @@ async function importPostcodes({ db, root, dryRun, progress }: StepContext): Pro
     ],
     onConflict: 'on conflict (kind, key) do update set label = excluded.label, lat = excluded.lat, lng = excluded.lng',
   });
-  return rows.length;
+  return valid;
 }
 
 function z_sector() {
