@@ -7,7 +7,8 @@
  * statement blocks only the worker; the app's thread awaits a message and keeps serving.
  */
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTypeScriptWorker } from '../threads';
 import type { QueryOptions, Results } from '@electric-sql/pglite';
 import {
   fromWireError,
@@ -68,12 +69,7 @@ export class EmbeddedClient {
 
   /** Starts the thread and opens PGlite in it; rejects with PGlite's own error if it cannot open. */
   static async open(options: EmbeddedOpenOptions): Promise<EmbeddedClient> {
-    const entry = path.join(__dirname, 'embeddedWorker.ts');
-    // The thread loads the TypeScript entry through tsx's require hook: the app itself runs under tsx, and Jest's
-    // transform does not reach worker threads.
-    const tsx = require.resolve('tsx/cjs/api');
-    const worker = new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`, {
-      eval: true,
+    const worker = startTypeScriptWorker(path.join(__dirname, 'embeddedWorker.ts'), {
       workerData: options,
       transferList: options.loadDataDir ? [options.loadDataDir] : [],
     });

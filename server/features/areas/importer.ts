@@ -9,11 +9,15 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { bulkCopy, bulkInsert, query, type Db } from '../../db';
 import { createPacer } from '../../eventLoop';
-import { assignLsoasToPcns } from '../../../shared/geo/catchment';
+import type { assignLsoasToPcns } from '../../../shared/geo/catchment';
+import { runOffThread } from '../../threads';
 import { DISTRICT_CODE, SPACED_POSTCODE, SPACED_SECTOR } from '../../../shared/postcode';
 import { DEFAULT_DATA_ROOT, FILES, PERIODS, STEPS, type StepName } from './datasets';
 import { ImportRejectedError, readCsv, readPolygons, readText, type RowProblem } from './parse';
 import { AgeProfileRow, LSOA_INDICATORS, LsoaNeedRow, PostcodeAreaRow, PracticeRow, WorkforceRow } from './rows';
+
+/** The module of the catchment assignment, run on a thread of its own. */
+const CATCHMENT_MODULE = path.resolve(__dirname, '..', '..', '..', 'shared', 'geo', 'catchment.ts');
 
 /** Bump when the catchment or profile derivation changes, so derived steps re-run on existing databases. */
 export const DERIVATION_VERSION = 'catchments-v1+profiles-v1';
@@ -273,8 +277,8 @@ async function writeIndicators(
 }
 
 async function importBoundaries({ db, root, dryRun, progress }: StepContext): Promise<number> {
-  const icb = readPolygons(path.join(root, FILES.icbBoundaries), 'icb24_code');
-  const sub = readPolygons(path.join(root, FILES.subIcbBoundaries), 'sicbl24_code');
+  const icb = await readPolygons(path.join(root, FILES.icbBoundaries), 'icb24_code');
+  const sub = await readPolygons(path.join(root, FILES.subIcbBoundaries), 'sicbl24_code');
   rejectIfAny([...icb.problems, ...sub.problems]);
   if (dryRun) return icb.features.length + sub.features.length;
   const update = async (
@@ -309,7 +313,7 @@ async function importBoundaries({ db, root, dryRun, progress }: StepContext): Pr
 
 async function importLsoas({ db, root, dryRun, progress }: StepContext): Promise<number> {
   const need = await readCsv(path.join(root, FILES.lsoaNeed), LsoaNeedRow, Object.keys(LsoaNeedRow.shape));
-  const shapes = readPolygons(path.join(root, FILES.lsoaBoundaries), 'lsoa21_code');
+  const shapes = await readPolygons(path.join(root, FILES.lsoaBoundaries), 'lsoa21_code');
   const geometry = new Map(shapes.features.map((f) => [String(f.properties.lsoa21_code), f.geometry]));
   const problems = [...need.problems, ...shapes.problems];
   need.rows.forEach((r, i) => {
@@ -448,7 +452,7 @@ async function importPostcodes({ db, root, dryRun, progress }: StepContext): Pro
   );
   // 2.7 M rows: a plain split is several times faster than a general CSV parser, and the file has no quoting.
   const file = path.join(root, FILES.postcodes);
-  const text = readText(file);
+  const text = await readText(file);
   const name = path.basename(file);
   const problems: RowProblem[] = [];
   let end = text.indexOf('\n');
@@ -553,7 +557,8 @@ async function deriveCatchments({ db, dryRun, progress }: StepContext): Promise<
     db,
     sql`select code, pcn_code, sub_icb_code, ST_Y(location) as lat, ST_X(location) as lng, list_size from practices where pcn_code is not null order by code`,
   );
-  const assignment = assignLsoasToPcns({
+  // About a second and a half of pure JavaScript for England: on a thread of its own, so requests are answered meanwhile.
+  const assignment = await runOffThread<ReturnType<typeof assignLsoasToPcns>>(CATCHMENT_MODULE, 'assignLsoasToPcns', {
     lsoas: lsoas.map((l) => ({
       code: l.code,
       lat: l.lat,

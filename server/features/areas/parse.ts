@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { promisify } from 'node:util';
 import { parse } from 'csv-parse';
 import type { z } from 'zod';
 
@@ -33,10 +34,12 @@ export function openText(file: string): NodeJS.ReadableStream {
   return file.endsWith('.gz') ? stream.pipe(zlib.createGunzip()) : stream;
 }
 
-/** Reads a whole (possibly gzipped) file as a string. */
-export function readText(file: string): string {
-  const buffer = fs.readFileSync(file);
-  return (file.endsWith('.gz') ? zlib.gunzipSync(buffer) : buffer).toString('utf8');
+const gunzip = promisify(zlib.gunzip);
+
+/** Reads a whole (possibly gzipped) file as a string; reading and gunzipping run off the event loop's thread. */
+export async function readText(file: string): Promise<string> {
+  const buffer = await fs.promises.readFile(file);
+  return (file.endsWith('.gz') ? await gunzip(buffer) : buffer).toString('utf8');
 }
 
 /**
@@ -110,11 +113,14 @@ export interface Feature {
 }
 
 /** Reads a GeoJSON FeatureCollection of polygons; reports features without a code property or a polygon geometry. */
-export function readPolygons(file: string, codeProperty: string): { features: Feature[]; problems: RowProblem[] } {
+export async function readPolygons(
+  file: string,
+  codeProperty: string,
+): Promise<{ features: Feature[]; problems: RowProblem[] }> {
   const name = path.basename(file);
   let parsed: { type?: string; features?: Feature[] };
   try {
-    parsed = JSON.parse(readText(file));
+    parsed = JSON.parse(await readText(file));
   } catch (err) {
     return {
       features: [],
