@@ -1,5 +1,5 @@
 /**
- * Cooperative yielding for long work on Node's main thread (imports, the embedded database): the event loop serves
+ * Cooperative yielding for long JavaScript work on the web server's thread (imports' parsing and mapping): the event loop serves
  * pending I/O, such as /healthz and other requests, between slices of the work.
  */
 import { performance } from 'node:perf_hooks';

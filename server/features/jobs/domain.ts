@@ -8,7 +8,7 @@
  *
  * Progress: the handler reports progress through an async callback that (1) stores it in this process's memory,
  * which the API reads first, (2) yields to the event loop (setImmediate), so /healthz and other requests are served
- * between chunks even on the embedded engine, whose database runs on Node's main thread, and (3) at most once a
+ * between chunks of the handler's own JavaScript, and (3) at most once a
  * second starts a write of it to the jobs row. That write is never awaited by the handler: PGlite has ONE
  * connection, and an import applies its changes in one transaction; a write issued meanwhile waits for that
  * transaction to end (it never joins it: PGlite queues every query behind an open transaction), so awaiting it from

@@ -474,7 +474,7 @@ export async function deferSearchIndex(tx: Db): Promise<void> {
  */
 export async function refreshSearchIndex(tx: Db, serviceIds: readonly string[]): Promise<void> {
   await tx.execute(sql`select set_config('signpost.search_defer', 'off', true)`);
-  // In slices, so that no single statement holds the embedded engine (Node's main thread) for long.
+  // In slices, so that no single statement holds the embedded engine (one connection) for long.
   for (let i = 0; i < serviceIds.length; i += REFRESH_SLICE) {
     const ids = sql`${sql.param(serviceIds.slice(i, i + REFRESH_SLICE))}::uuid[]`;
     await tx.execute(sql`delete from service_search where service_id = any(${ids})`);
